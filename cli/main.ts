@@ -1,0 +1,19 @@
+// The `sqlfleet` command: a thin front door over the same functions the stacks and tests use.
+import { Command } from "commander";
+
+export function buildProgram(): Command {
+  const program = new Command("sqlfleet")
+    .description("Plan, place, check and migrate the Azure SQL data tier of the FHIR/DICOM platform")
+    .showHelpAfterError();
+  // Subcommands register themselves here, one module per command group (cli/commands/*.ts).
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exit(process.exitCode && process.exitCode !== 0 ? process.exitCode : 1);
+    });
+}
