@@ -1,0 +1,47 @@
+// SHA-256 checksums of migration definitions: canonical JSON (sorted keys) with normalised SQL text (LF line
+// endings, trailing spaces trimmed), so the same definition hashes the same on every machine and loader.
+import { createHash } from "node:crypto";
+import type { ChecksummedSet, Migration, MigrationSet } from "./types";
+
+/** Normalises SQL text so whitespace-only edits at line ends do not change the checksum. */
+export function normaliseSql(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => l.replace(/[ \t]+$/, ""))
+    .join("\n")
+    .trim();
+}
+
+/** JSON with object keys sorted; strings normalised as SQL (harmless for non-SQL strings). */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return "null";
+  if (typeof value === "bigint") return JSON.stringify(value.toString());
+  if (typeof value === "string") return JSON.stringify(normaliseSql(value));
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** Checksum of one migration (its id, steps and the set options it was built with). */
+export function migrationChecksum(m: Migration, options: Record<string, unknown>): string {
+  return sha256(canonicalJson({ migration: m, options }));
+}
+
+/** Adds the set checksum and per-migration checksums. */
+export function withChecksums(set: MigrationSet): ChecksummedSet {
+  const migrationChecksums: Record<string, string> = {};
+  for (const m of set.migrations) migrationChecksums[m.id] = migrationChecksum(m, set.options);
+  const checksum = sha256(
+    canonicalJson({ name: set.name, engine: set.engine, migrations: set.migrations.map((m) => migrationChecksums[m.id]) }),
+  );
+  return { ...set, checksum, migrationChecksums };
+}
