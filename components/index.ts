@@ -1,0 +1,12 @@
+// The sqlfleet component library: Azure SQL / PostgreSQL data-tier building blocks with secure defaults.
+export * from "./types";
+export * from "./validation";
+export * from "./customer-managed-key";
+export * from "./sql-server";
+export * from "./elastic-pool";
+export * from "./sql-database";
+export * from "./failover-group";
+export * from "./monitoring";
+export * from "./rotating-credential";
+export * from "./postgres-server";
+export * from "./workspace";
