@@ -1,7 +1,19 @@
 // CustomerManagedKey: Key Vault (or an existing one), an RSA key with a rotation policy, a user-assigned identity
 // and the Key Vault Crypto Service Encryption User role on the key — everything a TDE protector needs.
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
+import { CMK_KEY_SIZES } from "../placement/limits";
+import { diagnosticSetting } from "./diagnostics";
+import { keyMaterialOptions, lockResource, withTags } from "./options";
 import type { CmkRef, Diagnostics, Lock, ProtectionArgs, Tags } from "./types";
+import { ISO_DURATION, Validator } from "./validation";
+
+/** Built-in role "Key Vault Crypto Service Encryption User" (get, wrapKey, unwrapKey on keys of RBAC vaults). */
+export const CRYPTO_SERVICE_ENCRYPTION_USER_ROLE = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CustomerManagedKeyArgs extends ProtectionArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -29,20 +41,149 @@ export interface CustomerManagedKeyArgs extends ProtectionArgs {
   tags?: Tags;
 }
 
+/** The role definition id for a subscription, derived from any ARM id in it. */
+export function cryptoUserRoleDefinitionId(armIdInSubscription: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(armIdInSubscription).apply((id) => {
+    const sub = id.split("/")[2];
+    return `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${CRYPTO_SERVICE_ENCRYPTION_USER_ROLE}`;
+  });
+}
+
 export class CustomerManagedKey extends pulumi.ComponentResource implements CmkRef {
-  readonly vaultId!: pulumi.Output<string>;
-  readonly vaultName!: pulumi.Output<string>;
-  readonly keyId!: pulumi.Output<string>;
-  readonly keyUri!: pulumi.Output<string>;
-  readonly keyUriWithVersion!: pulumi.Output<string>;
-  readonly identityId!: pulumi.Output<string>;
-  readonly identityPrincipalId!: pulumi.Output<string>;
-  readonly identityClientId!: pulumi.Output<string>;
-  readonly readyResources!: pulumi.Resource[];
+  readonly vault?: keyvault.Vault;
+  readonly key: keyvault.Key;
+  readonly identity: managedidentity.UserAssignedIdentity;
+  readonly vaultId: pulumi.Output<string>;
+  readonly vaultName: pulumi.Output<string>;
+  readonly keyId: pulumi.Output<string>;
+  /** Versionless: the TDE protector follows new versions (auto-rotation). */
+  readonly keyUri: pulumi.Output<string>;
+  readonly keyUriWithVersion: pulumi.Output<string>;
+  readonly identityId: pulumi.Output<string>;
+  readonly identityPrincipalId: pulumi.Output<string>;
+  readonly identityClientId: pulumi.Output<string>;
+  /** The role assignments a server must wait for before it can use the key. */
+  readonly readyResources: pulumi.Resource[];
+  readonly keySize: number;
+  readonly keyType: "RSA" | "RSA-HSM";
 
   constructor(name: string, args: CustomerManagedKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    const v: Validator = new Validator("CustomerManagedKey", name);
+    const sku = args.vaultSku ?? "standard";
+    const keyType = args.keyType ?? (sku === "premium" ? "RSA-HSM" : "RSA");
+    const keySize = args.keySize ?? 3072;
+    const expiryTime = args.rotation?.expiryTime ?? "P1Y";
+    const rotateBefore = args.rotation?.rotateBefore ?? "P30D";
+    v.pattern("tenantId", args.tenantId, GUID, "a tenant GUID");
+    v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
+    v.oneOf("vaultSku", sku, ["standard", "premium"]);
+    v.oneOf("keyType", keyType, ["RSA", "RSA-HSM"]);
+    v.oneOf("keySize", keySize, CMK_KEY_SIZES);
+    if (keyType === "RSA-HSM" && !args.existingVault) v.check(sku === "premium", "keyType", keyType, `RSA with a standard vault; RSA-HSM needs vaultSku "premium"`);
+    if (args.vaultName !== undefined) {
+      v.pattern("vaultName", args.vaultName, /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "3–24 letters, digits and hyphens, starting with a letter");
+    }
+    if (args.keyName !== undefined) v.pattern("keyName", args.keyName, /^[a-zA-Z0-9-]{1,127}$/, "1–127 letters, digits and hyphens");
+    v.pattern("rotation.expiryTime", expiryTime, ISO_DURATION, "an ISO-8601 duration such as P1Y");
+    v.pattern("rotation.rotateBefore", rotateBefore, ISO_DURATION, "an ISO-8601 duration such as P30D");
+    if (args.vaultName !== undefined && args.existingVault) v.fail("vaultName", args.vaultName, "not set together with existingVault");
+    v.oneOf("lock", args.lock ?? "CanNotDelete", ["CanNotDelete", "ReadOnly", "None"]);
+
     super("sqlfleet:keyvault:CustomerManagedKey", name, {}, opts);
-    void args;
-    throw new Error("CustomerManagedKey: not implemented yet");
+    this.keySize = keySize;
+    this.keyType = keyType;
+    const tags = withTags(args.tags);
+
+    if (args.existingVault) {
+      this.vaultId = pulumi.output(args.existingVault.id);
+      this.vaultName = pulumi.output(args.existingVault.name);
+    } else {
+      this.vault = new keyvault.Vault(
+        `${name}-vault`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          vaultName: args.vaultName,
+          tags,
+          properties: {
+            tenantId: args.tenantId,
+            sku: { family: "A", name: sku },
+            enableRbacAuthorization: true,
+            enableSoftDelete: true,
+            softDeleteRetentionInDays: 90,
+            enablePurgeProtection: true,
+            publicNetworkAccess: "disabled",
+            networkAcls: {
+              bypass: "AzureServices",
+              defaultAction: "Deny",
+              virtualNetworkRules: (args.allowedSubnetIds ?? []).map((id) => ({ id })),
+            },
+            enabledForDeployment: false,
+            enabledForDiskEncryption: false,
+            enabledForTemplateDeployment: false,
+          },
+        },
+        keyMaterialOptions(this, args.deprovision),
+      );
+      this.vaultId = this.vault.id;
+      this.vaultName = this.vault.name;
+    }
+
+    this.key = new keyvault.Key(
+      `${name}-key`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        vaultName: this.vaultName,
+        keyName: args.keyName,
+        tags,
+        properties: {
+          kty: keyType,
+          keySize,
+          keyOps: ["wrapKey", "unwrapKey"],
+          attributes: { enabled: true },
+          rotationPolicy: {
+            attributes: { expiryTime },
+            lifetimeActions: [
+              { trigger: { timeBeforeExpiry: rotateBefore }, action: { type: "rotate" } },
+              { trigger: { timeBeforeExpiry: rotateBefore }, action: { type: "notify" } },
+            ],
+          },
+        },
+      },
+      keyMaterialOptions(this, args.deprovision, { dependsOn: this.vault ? [this.vault] : [] }),
+    );
+
+    this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, { resourceGroupName: args.resourceGroupName, location: args.location, tags }, { parent: this });
+
+    const roleDefinitionId = cryptoUserRoleDefinitionId(this.key.id);
+    const grant = (role: string, principalId: pulumi.Input<string>) =>
+      new authorization.RoleAssignment(
+        `${name}-${role}`,
+        { scope: this.key.id, principalId, principalType: "ServicePrincipal", roleDefinitionId, description: "sqlfleet: TDE protector access" },
+        { parent: this },
+      );
+    this.readyResources = [grant("crypto-user", this.identity.principalId)];
+    for (const [role, principalId] of Object.entries(args.additionalPrincipals ?? {})) {
+      this.readyResources.push(grant(`crypto-user-${role}`, principalId));
+    }
+
+    if (this.vault) {
+      if (args.diagnostics) diagnosticSetting(`${name}-vault-diag`, this.vault.id, "vault", args.diagnostics, { parent: this });
+      lockResource(`${name}-vault-lock`, this.vault.id, args.lock ?? "CanNotDelete", args.deprovision, this, [this.key]);
+    }
+
+    this.keyId = this.key.id;
+    this.keyUri = this.key.keyUri;
+    this.keyUriWithVersion = this.key.keyUriWithVersion;
+    this.identityId = this.identity.id;
+    this.identityPrincipalId = this.identity.principalId;
+    this.identityClientId = this.identity.clientId;
+    this.registerOutputs({
+      vaultId: this.vaultId,
+      keyUri: this.keyUri,
+      keyUriWithVersion: this.keyUriWithVersion,
+      identityId: this.identityId,
+      identityPrincipalId: this.identityPrincipalId,
+    });
   }
 }
