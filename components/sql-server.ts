@@ -164,14 +164,15 @@ export class SqlServer extends pulumi.ComponentResource implements ServerRef {
       );
     }
 
+    const keyName = serverKeyName(args.cmk.keyUriWithVersion);
     this.serverKey = new sql.ServerKey(
       `${name}-server-key`,
-      { ...base, serverKeyType: "AzureKeyVault", keyName: serverKeyName(args.cmk.keyUriWithVersion), uri: args.cmk.keyUriWithVersion },
+      { ...base, serverKeyType: "AzureKeyVault", keyName, uri: args.cmk.keyUriWithVersion },
       { parent: this },
     );
     this.encryptionProtector = new sql.EncryptionProtector(
       `${name}-protector`,
-      { ...base, encryptionProtectorName: "current", serverKeyType: "AzureKeyVault", serverKeyName: this.serverKey.name, autoRotationEnabled: true },
+      { ...base, encryptionProtectorName: "current", serverKeyType: "AzureKeyVault", serverKeyName: keyName, autoRotationEnabled: true },
       { parent: this, dependsOn: [this.serverKey] },
     );
 
