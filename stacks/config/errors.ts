@@ -1,0 +1,74 @@
+// Configuration errors that name the stack, the key, the value and what is allowed, so `sqlfleet plan` can exit 2
+// with a message a reviewer can act on.
+import type { z } from "zod";
+
+export interface ConfigProblem {
+  /** Full key path, e.g. `sqlfleet:fhir.placement.maxSizeGb`. */
+  key: string;
+  value: unknown;
+  allowed: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `stack ${stackName}: invalid configuration\n` +
+        problems.map((p) => `  ${p.key} = ${show(p.value)}: ${p.allowed}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+
+  get keys(): string[] {
+    return this.problems.map((p) => p.key);
+  }
+}
+
+export function show(v: unknown): string {
+  if (v === undefined) return "(not set)";
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** `sqlfleet:pools[1].vCores` from a zod path. */
+export function keyOf(namespace: string, path: readonly PropertyKey[]): string {
+  let out = "";
+  path.forEach((p, i) => {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += i === 0 ? String(p) : `.${String(p)}`;
+  });
+  return `${namespace}:${out}`;
+}
+
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+/** Turns zod issues into problems with the allowed range or set spelled out. */
+export function problemsFromZod(namespace: string, raw: unknown, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const i = issue as z.core.$ZodIssue & Record<string, unknown>;
+    if (i.code === "unrecognized_keys") {
+      for (const k of i.keys as string[]) {
+        out.push({ key: keyOf(namespace, [...issue.path, k]), value: valueAt(raw, [...issue.path, k]), allowed: "unknown key (check the spelling against Pulumi.yaml and stacks/README.md)" });
+      }
+      continue;
+    }
+    let allowed = issue.message;
+    if (i.code === "too_big") allowed = `allowed maximum ${String(i.maximum)}${i.inclusive === false ? " (exclusive)" : ""}; ${issue.message}`;
+    else if (i.code === "too_small") allowed = `allowed minimum ${String(i.minimum)}${i.inclusive === false ? " (exclusive)" : ""}; ${issue.message}`;
+    else if (i.code === "invalid_value") allowed = `allowed: ${(i.values as unknown[]).map(String).join(", ")}`;
+    else if (i.code === "invalid_union" && Array.isArray(i.options)) allowed = `allowed: ${(i.options as unknown[]).map(String).join(", ")}`;
+    else if (i.code === "invalid_type") allowed = `expected ${String(i.expected)}`;
+    out.push({ key: keyOf(namespace, issue.path), value: valueAt(raw, issue.path), allowed });
+  }
+  return out;
+}

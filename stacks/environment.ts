@@ -1,0 +1,150 @@
+// The environment stack program (`dev`, `prod`): resource group, Log Analytics, network, Key Vault + CMK, the
+// primary SQL server and (with a secondary region) its failover partner, same-name elastic pools on both, and the
+// Ed-Fi PostgreSQL server where enabled. A pure function of a validated config; nothing happens at import time.
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
+import { CustomerManagedKey, ElasticPool, Monitoring, PostgresServer, SqlServer, type EntraAdmin } from "../components";
+import { poolSpec } from "../placement/pools";
+import type { EnvironmentConfig } from "./config/environment";
+import type { EnvironmentOutputs, PoolOutputs, ServerOutputs } from "./environment-outputs";
+import { privateZone, regionNetwork } from "./network";
+import { postgresServerParameters } from "./postgres-parameters";
+
+type Outputs = { [K in keyof EnvironmentOutputs]: pulumi.Input<EnvironmentOutputs[K]> };
+
+/** Azure names derived from the environment: globally unique ones carry the name prefix. */
+export function environmentNames(env: string, cfg: Pick<EnvironmentConfig, "namePrefix" | "region" | "secondaryRegion">) {
+  return {
+    resourceGroup: `rg-${cfg.namePrefix}-${env}`,
+    workspace: `log-${cfg.namePrefix}-${env}`,
+    vault: `kv-${cfg.namePrefix}-${env}`.slice(0, 24),
+    primaryServer: `sql-${cfg.namePrefix}-${env}-${cfg.region}`,
+    secondaryServer: cfg.secondaryRegion ? `sql-${cfg.namePrefix}-${env}-${cfg.secondaryRegion}` : undefined,
+    postgres: `psql-${cfg.namePrefix}-${env}-edfi`,
+  };
+}
+
+export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs {
+  const names = environmentNames(env, cfg);
+  const tags = { environment: env, ...cfg.tags };
+  const protect = !cfg.deprovision;
+  const entraAdmin: EntraAdmin = { login: cfg.entraAdminGroup.login, objectId: cfg.entraAdminGroup.objectId, principalType: "Group", tenantId: cfg.tenantId };
+  // Pool specs first: a bad size fails here, before any resource is registered.
+  const specs = cfg.pools.map((p) => poolSpec(p.name, p.edition, p.vCores, p.maxDataGb));
+
+  const rg = new resources.ResourceGroup("rg", { resourceGroupName: names.resourceGroup, location: cfg.region, tags }, { protect });
+  const monitoring = new Monitoring("monitoring", { resourceGroupName: rg.name, location: cfg.region, workspaceName: names.workspace, retentionInDays: cfg.logRetentionDays, tags });
+  const diagnostics = monitoring.diagnostics;
+
+  const primaryNet = regionNetwork("primary", {
+    resourceGroupName: rg.name,
+    location: cfg.region,
+    vnetCidr: cfg.network.vnetCidr,
+    privateEndpointSubnetCidr: cfg.network.privateEndpointSubnetCidr,
+    postgresSubnetCidr: cfg.postgres?.enabled ? cfg.network.postgresSubnetCidr : undefined,
+    tags,
+  });
+  const secondaryNet =
+    cfg.secondaryRegion && cfg.network.secondaryVnetCidr
+      ? regionNetwork("secondary", {
+          resourceGroupName: rg.name,
+          location: cfg.secondaryRegion,
+          vnetCidr: cfg.network.secondaryVnetCidr,
+          privateEndpointSubnetCidr: cfg.network.secondaryPrivateEndpointSubnetCidr ?? cfg.network.secondaryVnetCidr,
+          tags,
+        })
+      : undefined;
+  const vnetIds = [primaryNet.vnetId, ...(secondaryNet ? [secondaryNet.vnetId] : [])];
+  const sqlZoneId = privateZone("dns-sql", "privatelink.database.windows.net", { resourceGroupName: rg.name, vnetIds, tags });
+
+  const cmk = new CustomerManagedKey("cmk", {
+    resourceGroupName: rg.name,
+    location: cfg.region,
+    tenantId: cfg.tenantId,
+    vaultName: names.vault,
+    vaultSku: cfg.cmk.keyType === "RSA-HSM" ? "premium" : "standard",
+    keyType: cfg.cmk.keyType,
+    keySize: cfg.cmk.keySize,
+    diagnostics,
+    deprovision: cfg.deprovision,
+    tags,
+  });
+
+  const server = (role: string, serverName: string, location: string, subnetId: pulumi.Output<string>) =>
+    new SqlServer(role, {
+      resourceGroupName: rg.name,
+      location,
+      serverName,
+      entraAdmin,
+      cmk,
+      privateAccess: { subnetId, privateDnsZoneId: sqlZoneId },
+      diagnostics,
+      alertEmails: cfg.alertEmails,
+      deprovision: cfg.deprovision,
+      tags,
+    });
+  const primary = server("sql-primary", names.primaryServer, cfg.region, primaryNet.privateEndpointSubnetId);
+  const secondary =
+    cfg.secondaryRegion && names.secondaryServer && secondaryNet
+      ? server("sql-secondary", names.secondaryServer, cfg.secondaryRegion, secondaryNet.privateEndpointSubnetId)
+      : undefined;
+
+  // Same-name pools on both servers: a pooled database can join a failover group only then.
+  const alerts = { resourceGroupName: rg.name };
+  const pools = cfg.pools.map((p, i) => {
+    const args = { poolName: p.name, edition: p.edition, vCores: p.vCores, maxSizeGb: specs[i].maxDataGb, zoneRedundant: p.zoneRedundant, diagnostics, alerts, tags };
+    const onPrimary = new ElasticPool(`pool-${p.name}`, { server: primary, ...args }, { parent: primary });
+    const onSecondary = secondary ? new ElasticPool(`pool-${p.name}-secondary`, { server: secondary, ...args }, { parent: secondary }) : undefined;
+    return { spec: specs[i], onPrimary, onSecondary };
+  });
+
+  let postgres: PostgresServer | undefined;
+  if (cfg.postgres?.enabled) {
+    const pgZoneId = privateZone("dns-pg", "privatelink.postgres.database.azure.com", { resourceGroupName: rg.name, vnetIds: [primaryNet.vnetId], tags });
+    postgres = new PostgresServer("edfi-postgres", {
+      resourceGroupName: rg.name,
+      location: cfg.region,
+      serverName: names.postgres,
+      version: cfg.postgres.version,
+      skuName: cfg.postgres.skuName,
+      tier: cfg.postgres.tier,
+      storageGb: cfg.postgres.storageGb,
+      entraAdmin,
+      cmk: { primary: cmk },
+      network: primaryNet.postgresSubnetId
+        ? { delegatedSubnetId: primaryNet.postgresSubnetId, privateDnsZoneId: pgZoneId }
+        : { privateAccess: { subnetId: primaryNet.privateEndpointSubnetId, privateDnsZoneId: pgZoneId } },
+      parameters: postgresServerParameters(cfg.postgres.edfiTuning),
+      databases: ["edfi_dms"],
+      diagnostics,
+      deprovision: cfg.deprovision,
+      tags,
+    });
+  }
+
+  const serverOut = (s: SqlServer): pulumi.Output<ServerOutputs> =>
+    pulumi.all([s.id, s.name, s.resourceGroupName, s.fqdn]).apply(([id, name, resourceGroupName, fqdn]) => ({ id, name, resourceGroupName, location: s.location, fqdn }));
+  const poolOut: pulumi.Output<PoolOutputs[]> = pulumi.all(
+    pools.map(({ spec, onPrimary, onSecondary }) =>
+      pulumi.all([onPrimary.id, onSecondary?.id]).apply(([id, secondaryId]) => ({ ...spec, id, ...(secondaryId ? { secondaryId } : {}) })),
+    ),
+  );
+  return {
+    environment: env,
+    namePrefix: cfg.namePrefix,
+    tenantId: cfg.tenantId,
+    resourceGroupName: rg.name,
+    location: cfg.region,
+    ...(cfg.secondaryRegion ? { secondaryLocation: cfg.secondaryRegion } : {}),
+    primaryServer: serverOut(primary),
+    ...(secondary ? { secondaryServer: serverOut(secondary) } : {}),
+    pools: poolOut,
+    logAnalyticsWorkspaceId: monitoring.workspaceId,
+    cmk: pulumi.all([cmk.keyUri, cmk.keyUriWithVersion, cmk.identityId, cmk.vaultId]).apply(([keyUri, keyUriWithVersion, identityId, vaultId]) => ({ keyUri, keyUriWithVersion, identityId, vaultId })),
+    failoverGracePeriodMinutes: cfg.failoverGracePeriodMinutes,
+    backupRedundancy: cfg.backupRedundancy,
+    shortTermRetentionDays: cfg.shortTermRetentionDays,
+    entraAdminGroup: cfg.entraAdminGroup,
+    ...(postgres ? { postgres: pulumi.all([postgres.id, postgres.fqdn]).apply(([id, fqdn]) => ({ id, fqdn })) } : {}),
+  };
+}

@@ -1,0 +1,50 @@
+// The fleet registry: the committed Pulumi.<stack>.yaml files. Placement, rebalancing, `policy check` and the
+// tests read them all from here.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+import { parseCustomerConfig, type CustomerConfig } from "./config/customer";
+import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";
+import { configMapFromYaml, rawFromConfigMap, stackKind } from "./config/shared";
+
+/** The project root (where Pulumi.yaml lives). */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+export function stackFilePath(stack: string, root = PROJECT_ROOT): string {
+  return path.join(root, `Pulumi.${stack}.yaml`);
+}
+
+/** Names of the committed stacks (Pulumi.<stack>.yaml), environments first, then customers, each sorted. */
+export function listStacks(root = PROJECT_ROOT): string[] {
+  const names = readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s);
+  const envs = names.filter((s) => stackKind(s).kind === "environment").sort();
+  const customers = names.filter((s) => stackKind(s).kind === "customer").sort();
+  return [...envs, ...customers];
+}
+
+/** Customer stacks of one environment (`prod` → prod-contoso, prod-fabrikam, ...). */
+export function customerStacksOf(env: string, root = PROJECT_ROOT): string[] {
+  return listStacks(root).filter((s) => {
+    const k = stackKind(s);
+    return k.kind === "customer" && k.env === env;
+  });
+}
+
+/** The `config:` block of a stack file as the engine's string map (`sqlfleet:key` → string). */
+export function readConfigMap(file: string): Record<string, string> {
+  if (!existsSync(file)) throw new Error(`no stack config file ${file}`);
+  const doc = YAML.parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  return configMapFromYaml(doc?.config ?? {});
+}
+
+export function loadEnvironmentConfig(env: string, file = stackFilePath(env)): EnvironmentConfig {
+  return parseEnvironmentConfig(env, rawFromConfigMap(readConfigMap(file)));
+}
+
+export function loadCustomerConfig(stack: string, file = stackFilePath(stack)): CustomerConfig {
+  const kind = stackKind(stack);
+  if (kind.kind !== "customer") throw new Error(`${stack} is not a customer stack`);
+  return parseCustomerConfig(stack, kind.customer, rawFromConfigMap(readConfigMap(file)));
+}

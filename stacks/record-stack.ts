@@ -1,0 +1,58 @@
+// Runs a real stack program in-process under the Azure-shaped mocks and records every registration: what
+// `sqlfleet plan`, `policy check`, the tests and the benchmarks all use. A customer stack's environment is
+// recorded first and its outputs feed the StackReference mock.
+import { statSync } from "node:fs";
+import { recordProgram, type RecordResult } from "../harness/recorder";
+import { ConfigError } from "./config/errors";
+import { customerAgainstPoolsProblems, parseCustomerConfig } from "./config/customer";
+import { parseEnvironmentConfig } from "./config/environment";
+import { rawFromConfigMap, stackKind } from "./config/shared";
+import { readConfigMap, stackFilePath } from "./fleet";
+import { poolSpec } from "../placement/pools";
+import { stackProgram } from "./program";
+
+export interface RecordStackOptions {
+  /** Plan this config file instead of the committed Pulumi.<stack>.yaml (a proposed change, as a PR check does). */
+  configFile?: string;
+  /** The environment's config file for a customer stack (default the committed Pulumi.<env>.yaml). */
+  environmentConfigFile?: string;
+  /** Preview mode: outputs of new resources are unknown. */
+  preview?: boolean;
+  /** Directory holding the Pulumi.<stack>.yaml files (default the project root). */
+  root?: string;
+}
+
+const envCache = new Map<string, Record<string, unknown>>();
+
+/**
+ * Validates the stack's config (throwing ConfigError naming the key before anything is registered) and records
+ * the stack program. For a customer stack the environment is validated, recorded and its outputs cached.
+ */
+export async function recordStack(stack: string, opts: RecordStackOptions = {}): Promise<RecordResult<unknown>> {
+  const kind = stackKind(stack);
+  const file = opts.configFile ?? stackFilePath(stack, opts.root);
+  const configMap = readConfigMap(file);
+  const raw = rawFromConfigMap(configMap);
+  const stackOutputs: Record<string, Record<string, unknown>> = {};
+  if (kind.kind === "environment") {
+    parseEnvironmentConfig(stack, raw);
+  } else {
+    const cfg = parseCustomerConfig(stack, kind.customer, raw);
+    const envFile = opts.environmentConfigFile ?? stackFilePath(kind.env, opts.root);
+    const envCfg = parseEnvironmentConfig(kind.env, rawFromConfigMap(readConfigMap(envFile)));
+    const problems = customerAgainstPoolsProblems(cfg, envCfg.pools.map((p) => poolSpec(p.name, p.edition, p.vCores, p.maxDataGb)));
+    if (problems.length > 0) throw new ConfigError(stack, problems);
+    stackOutputs[kind.env] = await environmentOutputs(kind.env, envFile);
+  }
+  return recordProgram(() => stackProgram(stack, raw), { stack, config: configMap, stackOutputs, preview: opts.preview });
+}
+
+/** The environment stack's outputs as recorded under mocks (cached per file and modification time). */
+export async function environmentOutputs(env: string, file = stackFilePath(env)): Promise<Record<string, unknown>> {
+  const key = `${env}|${file}|${statSync(file).mtimeMs}`;
+  const hit = envCache.get(key);
+  if (hit) return hit;
+  const { outputs } = await recordStack(env, { configFile: file });
+  envCache.set(key, outputs);
+  return outputs;
+}
