@@ -3,9 +3,11 @@
 import { withChecksums } from "../checksum";
 import type { ChecksummedSet, Engine, MigrationSetDefinition } from "../types";
 import { fhirPartitioning } from "./fhir-partitioning";
+import { edfiSets } from "./edfi-dms/registry";
 
 export const migrationSets: Record<string, MigrationSetDefinition> = {
   "fhir-partitioning": fhirPartitioning,
+  ...edfiSets,
 };
 
 /** Names of every registered set, sorted. */

@@ -1,0 +1,84 @@
+// Migration 0002: lower fillfactor on the write-hot dms.Reference indexes, then rebuild each leaf index with
+// REINDEX INDEX CONCURRENTLY so the free space exists now, not only after future page splits. Partitioned
+// indexes take no fillfactor, so both run per leaf index (ShareUpdateExclusive on that leaf; writes continue).
+import type { Migration, SqlStatement } from "../../types";
+import { allHaveReloptions, INVALID_REFERENCE_INDEXES, leafIndexes, missingReloptions, reloptionsOf } from "./catalog-sql";
+import type { EdfiTuningOptions } from "./options";
+
+/** The partitioned indexes every Reference write maintains (those absent in a shape are skipped). */
+export const HOT_REFERENCE_INDEXES = [
+  "dms.reference_pkey",
+  "dms.ix_reference_parentdocumentid",
+  "dms.ix_reference_referenceddocumentid",
+  "dms.ix_reference_referentialid",
+  "dms.ix_reference_aliasid",
+];
+
+const LEAF_INDEX_LOCK = {
+  mode: "ShareUpdateExclusive",
+  on: "one dms.reference_NN leaf (REINDEX INDEX CONCURRENTLY)",
+  brief: false,
+  scans: true,
+};
+
+export function fillfactorMigration(o: EdfiTuningOptions): Migration {
+  const hot = leafIndexes(HOT_REFERENCE_INDEXES);
+  const wanted = [`fillfactor=${o.indexFillfactor}`];
+  const dropLeftovers: { forEach: { rows: SqlStatement; statements: SqlStatement[] } } = {
+    forEach: { rows: INVALID_REFERENCE_INDEXES, statements: [{ sql: "DROP INDEX CONCURRENTLY IF EXISTS {{idx:qualified}}", autocommit: true }] },
+  };
+  const reindexAll = {
+    forEach: { rows: hot, statements: [{ sql: "REINDEX INDEX CONCURRENTLY {{idx:qualified}}", autocommit: true }] },
+  };
+  return {
+    id: "0002-reference-index-fillfactor",
+    description: `fillfactor ${o.indexFillfactor} on the write-hot dms.Reference indexes, rebuilt concurrently per leaf`,
+    steps: [
+      {
+        name: "fillfactor-and-reindex",
+        kind: "index",
+        description: `per leaf index: ALTER INDEX ... SET (fillfactor = ${o.indexFillfactor}); REINDEX INDEX CONCURRENTLY ...`,
+        lock: LEAF_INDEX_LOCK,
+        transactional: false,
+        done: allHaveReloptions(hot, "idx", wanted),
+        beforeImage: reloptionsOf(hot, "idx", ["fillfactor"]),
+        up: [
+          // A REINDEX CONCURRENTLY killed half-way leaves an invalid _ccnew index behind.
+          dropLeftovers,
+          {
+            forEach: {
+              rows: hot,
+              statements: [
+                {
+                  sql: `ALTER INDEX {{idx:qualified}} SET (fillfactor = ${o.indexFillfactor})`,
+                  autocommit: true,
+                  lock: { mode: "ShareUpdateExclusive", on: "one leaf index", brief: true },
+                },
+                { sql: "REINDEX INDEX CONCURRENTLY {{idx:qualified}}", autocommit: true },
+              ],
+            },
+          },
+        ],
+        down: [
+          dropLeftovers,
+          { forEach: { rows: hot, statements: [{ sql: "ALTER INDEX {{idx:qualified}} RESET (fillfactor)", autocommit: true }] } },
+          { forEach: { rows: "beforeImage", statements: [{ sql: "ALTER INDEX {{rel:qualified}} SET (fillfactor = {{value:number}})", autocommit: true }] } },
+          reindexAll,
+        ],
+        estimateRows: { sql: "SELECT coalesce(sum(reltuples), 0)::bigint AS n FROM pg_class WHERE oid IN (SELECT relid FROM pg_partition_tree('dms.reference') WHERE isleaf)" },
+      },
+      {
+        name: "validate",
+        kind: "validate",
+        description: "every hot leaf index has the fillfactor and is valid",
+        lock: { mode: "AccessShare", on: "catalog only", brief: true },
+        transactional: false,
+        up: [],
+        checks: [
+          { name: "hot Reference leaf indexes without the fillfactor", sql: missingReloptions(hot, "idx", wanted) },
+          { name: "invalid Reference leaf indexes", sql: { sql: `SELECT count(*)::int FROM (${INVALID_REFERENCE_INDEXES.sql}) s` } },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,83 @@
+// Validation queries for the DMS write path: each returns a count of problems (0 = as expected). They make the
+// baseline adoption of an existing database a checked statement rather than a leap of faith.
+import type { ValidationCheck } from "../../types";
+import { ALIAS_PARTITIONS, DOCUMENT_PARTITIONS, type ReferenceShape } from "./shape";
+
+function leafCount(table: string, expected: number): ValidationCheck {
+  return {
+    name: `${table} has ${expected} hash partitions`,
+    sql: {
+      sql: `SELECT abs(count(*) - $1)::int AS off FROM pg_partition_tree(to_regclass($2)) WHERE isleaf`,
+      params: [expected, table],
+    },
+  };
+}
+
+/** Partitioned indexes that must exist and be valid. */
+function indexesPresent(shape: ReferenceShape): ValidationCheck {
+  const names = [
+    "dms.document_pkey",
+    "dms.ux_document_documentuuid",
+    "dms.alias_pkey",
+    "dms.ux_alias_referentialid",
+    "dms.ix_alias_documentid",
+    "dms.reference_pkey",
+    "dms.ix_reference_parentdocumentid",
+    ...(shape.referencedDocumentColumns ? ["dms.ix_reference_referenceddocumentid"] : []),
+    shape.aliasKey === "ReferentialId" ? "dms.ix_reference_referentialid" : "dms.ix_reference_aliasid",
+  ];
+  return {
+    name: "write-path indexes exist and are valid",
+    sql: {
+      sql: `SELECT count(*)::int AS missing FROM unnest($1::text[]) AS n(name)
+             WHERE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = to_regclass(n.name) AND i.indisvalid)`,
+      params: names,
+    },
+  };
+}
+
+/** Foreign keys on the partitioned parents, with their deferrability. */
+function foreignKeysPresent(shape: ReferenceShape): ValidationCheck {
+  const wanted = [
+    "dms.alias:fk_alias_document:false",
+    "dms.reference:fk_reference_parentdocument:false",
+    ...(shape.referencedDocumentColumns ? ["dms.reference:fk_reference_referenceddocument:false"] : []),
+    `dms.reference:fk_reference_referencedalias:${shape.aliasFkDeferred}`,
+  ];
+  return {
+    name: "write-path foreign keys exist and are validated",
+    sql: {
+      sql: `SELECT count(*)::int AS missing FROM unnest($1::text[]) AS w(spec)
+             WHERE NOT EXISTS (
+               SELECT 1 FROM pg_constraint c
+                WHERE c.contype = 'f' AND c.convalidated AND c.conparentid = 0
+                  AND c.conrelid = to_regclass(split_part(w.spec, ':', 1))
+                  AND c.conname = split_part(w.spec, ':', 2)
+                  AND c.condeferred::text = split_part(w.spec, ':', 3))`,
+      params: wanted,
+    },
+  };
+}
+
+function functionsPresent(): ValidationCheck {
+  return {
+    name: "InsertReferences and the reverse lookups exist",
+    sql: {
+      sql: `SELECT (to_regprocedure('dms.insertreferences(bigint[], smallint[], uuid[], smallint[])') IS NULL)::int
+                 + (to_regprocedure('dms.referencingdocuments(bigint, smallint)') IS NULL)::int
+                 + (to_regprocedure('dms.referencingresourcenames(uuid, smallint)') IS NULL)::int AS missing`,
+    },
+  };
+}
+
+/** Every check of the write path in a given shape. */
+export function writePathChecks(shape: ReferenceShape): ValidationCheck[] {
+  return [
+    leafCount("dms.document", DOCUMENT_PARTITIONS),
+    leafCount("dms.alias", ALIAS_PARTITIONS),
+    leafCount("dms.reference", shape.referencePartitions),
+    indexesPresent(shape),
+    foreignKeysPresent(shape),
+    functionsPresent(),
+  ];
+}
