@@ -91,6 +91,7 @@ export function planRebalance(pools: readonly PoolSpec[], snapshot: MetricsSnaps
   const before = evaluate(loads, fill, spread);
   const moves: Move[] = [];
   const stuck = new Set<string>();
+  const moved = new Set<string>();
   while (moves.length < maxMoves) {
     const state = evaluate(loads, fill, spread);
     const worst = state
@@ -98,7 +99,7 @@ export function planRebalance(pools: readonly PoolSpec[], snapshot: MetricsSnaps
       .filter(({ u }) => !u.inBand && !stuck.has(u.pool))
       .sort((a, b) => dominant(b.u) - dominant(a.u))[0];
     if (!worst) break;
-    const move = bestMove(worst.l, loads, fill, spread);
+    const move = bestMove(worst.l, loads, fill, spread, moved);
     if (!move) {
       stuck.add(worst.l.pool.name);
       continue;
@@ -106,6 +107,7 @@ export function planRebalance(pools: readonly PoolSpec[], snapshot: MetricsSnaps
     const { db, to } = move;
     worst.l.dbs.splice(worst.l.dbs.indexOf(db), 1);
     to.dbs.push(db);
+    moved.add(db.name);
     moves.push({
       database: db.name,
       stack: db.stack,
@@ -127,13 +129,13 @@ export function planRebalance(pools: readonly PoolSpec[], snapshot: MetricsSnaps
 }
 
 /** The single move that helps `src` most: fixes it outright with the smallest database, else moves the largest. */
-function bestMove(src: Load, loads: Load[], fill: number, spread: number): { db: DatabaseMetrics; to: Load } | undefined {
+function bestMove(src: Load, loads: Load[], fill: number, spread: number, moved: Set<string>): { db: DatabaseMetrics; to: Load } | undefined {
   // Only between pools of the same edition: anything else changes the service tier (see resize.ts).
   const targets = loads.filter((l) => l !== src && l.pool.edition === src.pool.edition);
-  const candidates = [...src.dbs].sort((a, b) => weight(b, src.pool) - weight(a, src.pool));
+  const candidates = src.dbs.filter((d) => !moved.has(d.name)).sort((a, b) => weight(b, src.pool) - weight(a, src.pool));
   const options: { db: DatabaseMetrics; to: Load; fixes: boolean }[] = [];
   for (const db of candidates) {
-    const to = bestTarget(db, targets, loads, fill, spread);
+    const to = bestTarget(db, src, targets, loads, fill, spread);
     if (!to) continue;
     // Would src be in band without db?
     src.dbs.splice(src.dbs.indexOf(db), 1);
@@ -154,9 +156,11 @@ function weight(d: DatabaseMetrics, pool: PoolSpec): number {
 }
 
 /** The least-loaded pool that stays within the fill target and limits after receiving db. */
-function bestTarget(db: DatabaseMetrics, targets: Load[], loads: Load[], fill: number, spread: number): Load | undefined {
+function bestTarget(db: DatabaseMetrics, src: Load, targets: Load[], loads: Load[], fill: number, spread: number): Load | undefined {
   let best: Load | undefined;
   let bestU = Infinity;
+  // Evaluate the fleet as it would be after the move: db out of its source.
+  src.dbs.splice(src.dbs.indexOf(db), 1);
   for (const t of targets) {
     if (t.dbs.length + 1 > t.pool.maxDatabases) continue;
     if ((db.maxSizeGb ?? db.storageUsedGb) > perDatabaseMaxGb(t.pool)) continue;
@@ -172,5 +176,6 @@ function bestTarget(db: DatabaseMetrics, targets: Load[], loads: Load[], fill: n
       best = t;
     }
   }
+  src.dbs.push(db);
   return best;
 }
