@@ -25,7 +25,7 @@ export function leafIndexes(partitionedIndexes: string[]): SqlStatement {
             JOIN pg_namespace tn ON tn.oid = tc.relnamespace
            WHERE t.isleaf
            ORDER BY 1`,
-    params: partitionedIndexes,
+    params: [partitionedIndexes],
   };
 }
 

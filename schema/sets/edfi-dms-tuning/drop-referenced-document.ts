@@ -108,6 +108,17 @@ END $drop$`,
             },
           },
           {
+            // PostgreSQL 18 takes NOT VALID on a partitioned table (and then names the clones as a fresh create
+            // does); older servers get the constraint per leaf first, which the parent ADD below attaches.
+            sql: `DO $fk$ BEGIN
+  IF current_setting('server_version_num')::int >= 180000
+     AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'dms.reference'::regclass AND conname = '${fkName}') THEN
+    ALTER TABLE dms.Reference ADD CONSTRAINT ${fk.name} ${fk.definition} NOT VALID;
+  END IF;
+END $fk$`,
+            lock: { mode: "ShareRowExclusive", on: "dms.reference and dms.document (NOT VALID: no scan)", brief: true },
+          },
+          {
             forEach: {
               rows: REFERENCE_LEAVES,
               statements: [
@@ -133,6 +144,10 @@ END $fk$`,
   END IF;
 END $fk$`,
             lock: { mode: "ShareRowExclusive", on: "dms.reference and dms.document (attaches the validated leaf FKs)", brief: true },
+          },
+          {
+            sql: `ALTER TABLE dms.Reference VALIDATE CONSTRAINT ${fk.name}`,
+            lock: { mode: "ShareUpdateExclusive", on: "dms.reference (leaves already validated)", brief: true },
           },
         ],
       },

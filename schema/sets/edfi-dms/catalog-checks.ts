@@ -31,7 +31,7 @@ function indexesPresent(shape: ReferenceShape): ValidationCheck {
     sql: {
       sql: `SELECT count(*)::int AS missing FROM unnest($1::text[]) AS n(name)
              WHERE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = to_regclass(n.name) AND i.indisvalid)`,
-      params: names,
+      params: [names],
     },
   };
 }
@@ -54,7 +54,7 @@ function foreignKeysPresent(shape: ReferenceShape): ValidationCheck {
                   AND c.conrelid = to_regclass(split_part(w.spec, ':', 1))
                   AND c.conname = split_part(w.spec, ':', 2)
                   AND c.condeferred::text = split_part(w.spec, ':', 3))`,
-      params: wanted,
+      params: [wanted],
     },
   };
 }
