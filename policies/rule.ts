@@ -1,0 +1,88 @@
+// The shape of one sqlfleet rule: metadata (id, level, severity, anchors, remediation, config) plus a check that
+// receives plain context objects. `build.ts` turns rules into @pulumi/policy policies; nothing here has side effects.
+import type { PolicyResource, Severity } from "@pulumi/policy";
+import type { ConfigSchema, ResolvedConfig } from "./config";
+
+export type Level = "mandatory" | "advisory" | "disabled";
+
+/** Where a rule comes from: MCSB controls, Azure Policy built-ins, CIS, Checkov, PCI DSS, Pulumi pre-built packs. */
+export interface Anchors {
+  mcsb?: string[];
+  azurePolicy?: string[];
+  cis?: string[];
+  checkov?: string[];
+  pci?: string[];
+  pulumi?: string[];
+  docs?: string[];
+}
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  /** One or more full sentences. */
+  description: string;
+  level: Level;
+  severity: Severity;
+  anchors: Anchors;
+  remediation: string;
+  /** Rule-specific settings (production scoping is added to every rule). */
+  config?: ConfigSchema;
+  /** Not applicable outside production stacks. */
+  productionOnly?: boolean;
+  /** Parts reported below the rule's level, said in one phrase for `policy list`. */
+  advisoryParts?: string;
+}
+
+/** Reports findings; `advisory` downgrades a single finding (the rule's advisory part). */
+export interface Reporter {
+  violation(message: string, urn?: string): void;
+  advisory(message: string, urn?: string): void;
+}
+
+/** Any azure-native resource class (its static, SDK-internal `__pulumiType` token is what matching needs). */
+export interface ResourceClass {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated classes declare isInstance(obj: any)
+  isInstance(obj: any): boolean;
+}
+
+/** The type token of a resource class, e.g. `azure-native:sql:Server`. */
+export function tokenOf(cls: ResourceClass): string {
+  const t = (cls as unknown as { __pulumiType?: unknown }).__pulumiType;
+  if (typeof t !== "string") throw new Error("resource class has no __pulumiType token (did @pulumi/azure-native change?)");
+  return t;
+}
+
+export interface ResourceCheck {
+  type: string;
+  /** Resource inputs (unknown values throw during preview). */
+  props: Record<string, unknown>;
+  urn: string;
+  name: string;
+  cfg: ResolvedConfig;
+  production: boolean;
+  report: Reporter;
+  notApplicable(reason: string): never;
+}
+
+export interface ResourceRule extends RuleMeta {
+  kind: "resource";
+  types: ResourceClass[];
+  check(r: ResourceCheck): void;
+}
+
+export interface StackCheck {
+  resources: PolicyResource[];
+  cfg: ResolvedConfig;
+  production: boolean;
+  report: Reporter;
+  notApplicable(reason: string): never;
+  /** Runs one per-resource check; a value unknown during preview becomes an advisory for that resource only. */
+  guard(urn: string, what: string, fn: () => void): void;
+}
+
+export interface StackRule extends RuleMeta {
+  kind: "stack";
+  check(s: StackCheck): void;
+}
+
+export type Rule = ResourceRule | StackRule;
