@@ -31,17 +31,22 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** Checksum of one migration (its id, steps and the set options it was built with). */
-export function migrationChecksum(m: Migration, options: Record<string, unknown>): string {
-  return sha256(canonicalJson({ migration: m, options }));
+/** Checksum of one migration: its id and steps (options reach it only through its statements and params). */
+export function migrationChecksum(m: Migration): string {
+  return sha256(canonicalJson(m));
 }
 
 /** Adds the set checksum and per-migration checksums. */
 export function withChecksums(set: MigrationSet): ChecksummedSet {
   const migrationChecksums: Record<string, string> = {};
-  for (const m of set.migrations) migrationChecksums[m.id] = migrationChecksum(m, set.options);
+  for (const m of set.migrations) migrationChecksums[m.id] = migrationChecksum(m);
   const checksum = sha256(
-    canonicalJson({ name: set.name, engine: set.engine, migrations: set.migrations.map((m) => migrationChecksums[m.id]) }),
+    canonicalJson({
+      name: set.name,
+      engine: set.engine,
+      options: set.options,
+      migrations: set.migrations.map((m) => migrationChecksums[m.id]),
+    }),
   );
   return { ...set, checksum, migrationChecksums };
 }

@@ -262,7 +262,7 @@ export async function applySet(session: DbSession, set: ChecksummedSet, opts: Ru
       result.applied.push(m.id);
     }
     return result;
-  });
+  }, opts.lockWaitMs);
 }
 
 /** Rolls back applied (or partially applied) migrations in reverse order; each down action is idempotent. */
@@ -329,5 +329,5 @@ export async function rollbackSet(session: DbSession, set: ChecksummedSet, opts:
       }
     }
     return result;
-  });
+  }, opts.lockWaitMs);
 }

@@ -406,6 +406,8 @@ export interface RunOptions {
   statementTimeoutMs?: number;
   /** Adopt an existing database: record migrations whose probes all say done as baselined. */
   baseline?: boolean;
+  /** How long to wait for the per-database runner lock (default 15 s). */
+  lockWaitMs?: number;
   /** Who applies (runner version, stack, URN) for the ledger. */
   appliedBy?: string;
 }
