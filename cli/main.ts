@@ -1,11 +1,13 @@
 // The `sqlfleet` command: a thin front door over the same functions the stacks and tests use.
 import { Command } from "commander";
+import { registerPlanCommands } from "./commands/plan";
 
 export function buildProgram(): Command {
   const program = new Command("sqlfleet")
     .description("Plan, place, check and migrate the Azure SQL data tier of the FHIR/DICOM platform")
     .showHelpAfterError();
   // Subcommands register themselves here, one module per command group (cli/commands/*.ts).
+  registerPlanCommands(program);
   return program;
 }
 

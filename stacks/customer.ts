@@ -9,6 +9,7 @@ import { customerAgainstPoolsProblems, DATABASE_ROLES, type CustomerConfig, type
 import type { EnvironmentOutputs } from "./environment-outputs";
 import { REQUIRED_ENVIRONMENT_OUTPUTS } from "./environment-outputs";
 import { fhirDatabaseSchema } from "./fhir-schema";
+import { MIGRATED_AT_TAG } from "./plan/summary";
 
 export interface CustomerOutputs {
   customer: string;
@@ -97,7 +98,8 @@ export function customerProgram(stack: string, envStack: string, cfg: CustomerCo
       diagnostics,
       alerts,
       deprovision: cfg.deprovision,
-      tags: { ...tags, role },
+      // The migration date travels as a tag so a plan diff can apply the 45-day reverse-migration rule.
+      tags: { ...tags, role, ...(db.placement.tier === "hyperscale" && db.placement.migratedAt ? { [MIGRATED_AT_TAG]: db.placement.migratedAt } : {}) },
     });
   }
 

@@ -44,7 +44,19 @@ export async function recordStack(stack: string, opts: RecordStackOptions = {}):
     if (problems.length > 0) throw new ConfigError(stack, problems);
     stackOutputs[kind.env] = await environmentOutputs(kind.env, envFile);
   }
-  return recordProgram(() => stackProgram(stack, raw), { stack, config: configMap, stackOutputs, preview: opts.preview });
+  // A program error is caught here and rethrown after the run: thrown inside the Stack's initialisation, Pulumi
+  // would also surface it as an unhandled rejection that kills the process.
+  let failure: unknown;
+  const result = await recordProgram(
+    () =>
+      stackProgram(stack, raw).catch((e: unknown) => {
+        failure = e;
+        return {};
+      }),
+    { stack, config: configMap, stackOutputs, preview: opts.preview },
+  );
+  if (failure !== undefined) throw failure;
+  return result;
 }
 
 /** The environment stack's outputs as recorded under mocks (cached per file and modification time). */

@@ -1,0 +1,108 @@
+// `sqlfleet plan` without the printing: validate, record the real stack program under mocks, derive the
+// placement decisions, run the policy pack, and diff against a baseline. Tests and the bench call this directly.
+import { readFileSync } from "node:fs";
+import type { Recording } from "../../harness/recorder";
+import type { PoolEdition } from "../../placement/limits";
+import { parseCustomerConfig } from "../config/customer";
+import { rawFromConfigMap, stackKind } from "../config/shared";
+import { customerStacksOf, loadCustomerConfig, loadEnvironmentConfig, readConfigMap, stackFilePath } from "../fleet";
+import { recordStack } from "../record-stack";
+import { databaseDecisions, poolDecisions, type DatabaseDecision, type FleetMember, type PoolDecision } from "./decisions";
+import { diffPlans, type ResourceChange } from "./diff";
+import { resourcesFromFile, snapshotRecording, type PlanResource } from "./snapshot";
+
+/** The policy pack's verdict on one resource (policies/runner.ts). */
+export interface PolicyDiagnostic {
+  policyId: string;
+  enforcementLevel: string;
+  severity?: string;
+  urn: string;
+  message: string;
+}
+
+type PolicyRunner = { evaluatePolicies(recording: Recording): Promise<PolicyDiagnostic[]> };
+
+/** The policy pack is developed alongside; plan runs it whenever it is present. */
+function loadPolicyRunner(): PolicyRunner | undefined {
+  try {
+    return require("../../policies/runner") as PolicyRunner;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes("policies/runner")) return undefined;
+    throw e;
+  }
+}
+
+export const EXIT = { ok: 0, policy: 1, config: 2 } as const;
+
+export interface PlanOptions {
+  configFile?: string;
+  /** A previous `sqlfleet plan --json` or a `pulumi stack export` file. */
+  against?: string;
+  root?: string;
+  /** Skip the policy pack (benchmarks measure it separately). */
+  skipPolicies?: boolean;
+  now?: Date;
+}
+
+export interface PlanReport {
+  stack: string;
+  kind: "environment" | "customer";
+  configFile: string;
+  resources: PlanResource[];
+  decisions: { databases: DatabaseDecision[]; pools: PoolDecision[] };
+  policy: { ran: boolean; diagnostics: PolicyDiagnostic[] };
+  diff?: ResourceChange[];
+  warnings: string[];
+  exitCode: number;
+}
+
+export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanReport> {
+  const kind = stackKind(stack);
+  const configFile = opts.configFile ?? stackFilePath(stack, opts.root);
+  const { recording } = await recordStack(stack, { configFile, root: opts.root });
+  const resources = snapshotRecording(recording);
+  const warnings: string[] = [];
+
+  const envCfg = loadEnvironmentConfig(kind.env, stackFilePath(kind.env, opts.root));
+  const members: FleetMember[] = [];
+  for (const s of customerStacksOf(kind.env, opts.root)) {
+    if (s === stack) continue;
+    try {
+      members.push({ stack: s, cfg: loadCustomerConfig(s, stackFilePath(s, opts.root)) });
+    } catch (e) {
+      warnings.push(`fleet: ${s} skipped in pool totals: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+  let self: FleetMember | undefined;
+  if (kind.kind === "customer") {
+    self = { stack, cfg: parseCustomerConfig(stack, kind.customer, rawFromConfigMap(readConfigMap(configFile))) };
+    members.push(self);
+  }
+  const decisions = {
+    databases: self ? databaseDecisions(self, envCfg) : members.flatMap((m) => databaseDecisions(m, envCfg)),
+    pools: poolDecisions(members, envCfg),
+  };
+
+  let diagnostics: PolicyDiagnostic[] = [];
+  const runner = opts.skipPolicies ? undefined : loadPolicyRunner();
+  if (runner) diagnostics = await runner.evaluatePolicies(recording);
+  else if (!opts.skipPolicies) warnings.push("policy pack not available (policies/runner.ts): no verdicts");
+
+  let diff: ResourceChange[] | undefined;
+  if (opts.against) {
+    const baseline = resourcesFromFile(JSON.parse(readFileSync(opts.against, "utf8")), opts.against);
+    const editions = new Map<string, PoolEdition>(envCfg.pools.map((p) => [p.name, p.edition]));
+    diff = diffPlans(baseline, resources, editions, { now: opts.now });
+  }
+  return {
+    stack,
+    kind: kind.kind,
+    configFile,
+    resources,
+    decisions,
+    policy: { ran: !!runner, diagnostics },
+    ...(diff ? { diff } : {}),
+    warnings,
+    exitCode: diagnostics.some((d) => d.enforcementLevel === "mandatory") ? EXIT.policy : EXIT.ok,
+  };
+}
