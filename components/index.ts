@@ -1,6 +1,8 @@
 // The sqlfleet component library: Azure SQL / PostgreSQL data-tier building blocks with secure defaults.
 export * from "./types";
 export * from "./validation";
+export * from "./diagnostics";
+export * from "./audit-queries";
 export * from "./customer-managed-key";
 export * from "./sql-server";
 export * from "./elastic-pool";
