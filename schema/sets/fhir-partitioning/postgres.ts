@@ -40,8 +40,11 @@ interface IndexSpec {
 function partitionAwareIndex(spec: IndexSpec): MigrationStep {
   const parent = `fhir.${spec.name}`;
   const tail = `(${spec.columns})${spec.include ? ` INCLUDE (${spec.include})` : ""}${spec.where ? ` WHERE ${spec.where}` : ""}`;
+  // What pg_get_indexdef prints after the table name for a correct leaf index.
+  const expectedDef = ` USING btree (${spec.columns})${spec.include ? ` INCLUDE (${spec.include})` : ""}${spec.where ? ` WHERE (${spec.where})` : ""}`;
   const leafIndex = `
-    SELECT li.oid AS idx_oid, ln.nspname || '.' || li.relname AS idx, x.indisvalid AS valid,
+    SELECT li.oid AS idx_oid, ln.nspname || '.' || li.relname AS idx,
+           x.indisvalid AND x.indisunique AND substring(pg_get_indexdef(li.oid) from ' USING .*$') = '${expectedDef}' AS valid,
            EXISTS (SELECT 1 FROM pg_inherits ii WHERE ii.inhrelid = li.oid AND ii.inhparent = to_regclass('${parent}')) AS attached
       FROM (${leavesSql(spec.suffix)}) l
       JOIN pg_class li ON li.relname = l.idx_name
@@ -57,7 +60,8 @@ function partitionAwareIndex(spec: IndexSpec): MigrationStep {
     up: [
       { sql: `CREATE UNIQUE INDEX IF NOT EXISTS ${spec.name} ON ONLY ${RESOURCE} ${tail}`, lock: lock("Share", `${RESOURCE} (parent only)`, true) },
       {
-        // An interrupted CREATE INDEX CONCURRENTLY leaves an invalid index behind; drop it before rebuilding.
+        // An interrupted CREATE INDEX CONCURRENTLY leaves an invalid index behind (or a stray one has our name
+        // with another definition): drop it before rebuilding.
         forEach: {
           rows: { sql: `SELECT idx FROM (${leafIndex}) i WHERE NOT i.valid` },
           statements: [{ sql: "DROP INDEX CONCURRENTLY IF EXISTS {{idx:qualified}}", autocommit: true }],

@@ -1,0 +1,95 @@
+// Concurrent application writes during the backfill: new conformance resources, FHIR-style updates (new version
+// row + old row marked history), explicit writes of partition 2 by an old app, and clinical writes. After the
+// walk, the sweep above the high-water mark and the repair pass, every conformance row is in partition 1 and
+// every clinical row in partition 2; nothing is lost.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applySet } from "../../schema/runner";
+import type { DbSession, RunnerEvent } from "../../schema/types";
+import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { CONFORMANCE, connect, fhirSet, one, seed } from "./helpers";
+
+const N = 30_000;
+
+describe("concurrent writes during the backfill", () => {
+  let db: TestDatabase;
+  let s: DbSession;
+  let w: DbSession;
+  beforeAll(async () => {
+    db = await createTestDatabase("conc");
+    await seed(db.url, N);
+    s = await connect(db.url);
+    w = await connect(db.url);
+  });
+  afterAll(async () => {
+    await s?.close();
+    await w?.close();
+    await db?.drop();
+  });
+
+  it("ends with every conformance row in partition 1 and every other row in 2", async () => {
+    const conf = (await w.query<{ id: number }>("SELECT resource_type_id AS id FROM fhir.resource_type WHERE name = ANY($1::text[])", [CONFORMANCE])).rows.map((r) => Number(r.id));
+    const clin = (await w.query<{ id: number }>("SELECT resource_type_id AS id FROM fhir.resource_type WHERE NOT (name = ANY($1::text[]))", [CONFORMANCE])).rows.map((r) => Number(r.id));
+    let started!: () => void;
+    const backfillStarted = new Promise<void>((r) => (started = r));
+    const counts = { inserts: 0, updates: 0, oldAppWrites: 0, clinical: 0 };
+    let writerDoneAt = 0;
+    let backfillDoneAt = 0;
+    const writer = (async () => {
+      await backfillStarted;
+      for (let i = 0; i < 300; i++) {
+        const op = i % 4;
+        const type = conf[i % conf.length];
+        if (op === 0) {
+          await w.query("INSERT INTO fhir.resource (resource_type_id, resource_id, version, is_history, is_deleted, raw_resource) VALUES ($1, $2, 1, false, false, '\\x01')", [type, `new-${i}`]);
+          counts.inserts++;
+        } else if (op === 1) {
+          // FHIR update: the current version becomes history and a new version row is written (new surrogate id).
+          await w.transaction(async (tx) => {
+            const cur = await tx.query<{ rid: string; v: number }>(
+              "SELECT resource_id AS rid, version AS v FROM fhir.resource WHERE resource_type_id = $1 AND NOT is_history ORDER BY resource_surrogate_id LIMIT 1 OFFSET $2 FOR UPDATE",
+              [type, i],
+            );
+            const row = cur.rows[0];
+            await tx.query("UPDATE fhir.resource SET is_history = true WHERE resource_type_id = $1 AND resource_id = $2 AND version = $3", [type, row.rid, row.v]);
+            await tx.query("INSERT INTO fhir.resource (resource_type_id, resource_id, version, is_history, is_deleted, raw_resource) VALUES ($1, $2, $3, false, false, '\\x02')", [type, row.rid, row.v + 1]);
+          });
+          counts.updates++;
+        } else if (op === 2) {
+          // An application instance not yet partition-aware rewrites a row with the default partition.
+          await w.query("UPDATE fhir.resource SET partition_id = 2, search_param_hash = 'old-app' WHERE resource_type_id = $1 AND resource_surrogate_id = (SELECT min(resource_surrogate_id) FROM fhir.resource WHERE resource_type_id = $1)", [type]);
+          counts.oldAppWrites++;
+        } else {
+          await w.query("INSERT INTO fhir.resource (resource_type_id, resource_id, version, is_history, is_deleted, raw_resource) VALUES ($1, $2, 1, false, false, '\\x03')", [clin[i % clin.length], `clin-${i}`]);
+          counts.clinical++;
+        }
+      }
+      writerDoneAt = Date.now();
+    })();
+    const set = fhirSet();
+    const task = set.migrations[1].steps[4].backfill!;
+    task.maxBatch = 50; // a long backfill, so the writer runs entirely inside it
+    task.initialBatch = 50;
+    const events: RunnerEvent[] = [];
+    const r = await applySet(s, set, {
+      throttle: { niceRatio: 1 },
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === "backfill") started();
+        if (e.type === "step" && e.step === "conformance-backfill" && e.state === "done") backfillDoneAt = Date.now();
+      },
+    });
+    await writer;
+    expect(r.state).toBe("completed");
+    expect(writerDoneAt).toBeGreaterThan(0);
+    expect(writerDoneAt).toBeLessThan(backfillDoneAt); // every write happened while the backfill ran
+    expect(counts).toEqual({ inserts: 75, updates: 75, oldAppWrites: 75, clinical: 75 });
+    expect(await one(s, "SELECT count(*)::int FROM fhir.resource")).toBe(N + 75 + 75 + 75);
+    expect(await one(s, "SELECT count(*)::int FROM fhir.resource WHERE resource_type_id = ANY($1::int[]) AND partition_id <> 1", [conf])).toBe(0);
+    expect(await one(s, "SELECT count(*)::int FROM fhir.resource WHERE resource_type_id = ANY($1::int[]) AND partition_id <> 2", [clin])).toBe(0);
+    expect(await one(s, "SELECT count(*)::int FROM fhir.resource WHERE resource_type_id = ANY($1::int[]) AND resource_id LIKE 'new-%' AND partition_id = 1", [conf])).toBe(75);
+    // Rows written above the high-water mark were taken by the sweep phase of the walk.
+    const cps = (await s.query<{ state: string; last_key: string; high_water_key: string }>("SELECT state, last_key::text, high_water_key::text FROM sqlfleet.backfill_checkpoint")).rows;
+    expect(cps.every((c) => c.state === "done")).toBe(true);
+    expect(cps.some((c) => BigInt(c.last_key) > BigInt(c.high_water_key))).toBe(true);
+  }, 120_000);
+});
