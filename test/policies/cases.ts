@@ -168,5 +168,5 @@ export const FAILING: FailingCase[] = [
 
 /** An input that stays unknown, as a not-yet-created resource's output is during `pulumi preview`. */
 export function unknownInput<T>(): pulumi.Output<T> {
-  return pulumi.output(pulumi.unknown as unknown as T);
+  return pulumi.output(pulumi.unknown) as unknown as pulumi.Output<T>;
 }
