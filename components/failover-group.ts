@@ -31,6 +31,39 @@ export interface FailoverGroupArgs extends ProtectionArgs {
   tags?: Tags;
 }
 
+/** Checks FailoverGroup args without creating anything (Workspace calls it before registering). */
+export function validateFailoverGroupArgs(name: string, args: FailoverGroupArgs): { policy: "Automatic" | "Manual"; grace: number | undefined } {
+  const v: Validator = new Validator("FailoverGroup", name);
+  v.pattern("failoverGroupName", args.failoverGroupName, /^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/, "1–63 lower-case letters, digits and hyphens (a DNS label)");
+  const primaryRegion = args.primary?.location;
+  const secondaryRegion = args.secondary?.location;
+  v.check(KNOWN_REGIONS.includes(primaryRegion), "primary.location", primaryRegion, `a region with a known pair: ${KNOWN_REGIONS.join(", ")}`);
+  v.check(secondaryRegion !== primaryRegion, "secondary.location", secondaryRegion, `a region other than the primary's (${primaryRegion}); its pair is ${REGION_PAIRS[primaryRegion]}`);
+  v.check(REGION_PAIRS[primaryRegion] === secondaryRegion, "secondary.location", secondaryRegion, `${REGION_PAIRS[primaryRegion]} (the paired region of ${primaryRegion})`);
+  const policy = args.policy ?? "Automatic";
+  v.oneOf("policy", policy, ["Automatic", "Manual"]);
+  let grace: number | undefined;
+  if (policy === "Automatic") {
+    grace = args.gracePeriodMinutes ?? MIN_FAILOVER_GRACE_MINUTES;
+    if (!Number.isInteger(grace) || grace < MIN_FAILOVER_GRACE_MINUTES) {
+      v.fail("gracePeriodMinutes", grace, `a whole number of minutes ≥ ${MIN_FAILOVER_GRACE_MINUTES} with the Automatic policy`);
+    }
+  } else {
+    v.check(args.gracePeriodMinutes === undefined, "gracePeriodMinutes", args.gracePeriodMinutes, "not set with the Manual policy");
+  }
+  if (args.secondaryType !== undefined) v.oneOf("secondaryType", args.secondaryType, ["Geo", "Standby"]);
+  const poolNames = new Set([...(args.secondaryPoolNames ?? []), ...(args.secondaryPools ?? []).map((p) => p.name)]);
+  const seen = new Set<string>();
+  for (const [i, db] of (args.databases ?? []).entries()) {
+    v.check(!seen.has(db.databaseName), `databases[${i}].databaseName`, db.databaseName, "each database once");
+    seen.add(db.databaseName);
+    if (db.poolName !== undefined) {
+      v.check(poolNames.has(db.poolName), `databases[${i}].poolName`, db.poolName, `a pool of the same name on the secondary server (secondary pools: ${[...poolNames].join(", ") || "none"})`);
+    }
+  }
+  return { policy, grace };
+}
+
 export class FailoverGroup extends pulumi.ComponentResource {
   readonly group: sql.FailoverGroup;
   /** The primary's key registered on the secondary, when a key was given. */
@@ -43,34 +76,7 @@ export class FailoverGroup extends pulumi.ComponentResource {
   readonly readOnlyListener: string;
 
   constructor(name: string, args: FailoverGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("FailoverGroup", name);
-    v.pattern("failoverGroupName", args.failoverGroupName, /^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/, "1–63 lower-case letters, digits and hyphens (a DNS label)");
-    const primaryRegion = args.primary?.location;
-    const secondaryRegion = args.secondary?.location;
-    v.check(KNOWN_REGIONS.includes(primaryRegion), "primary.location", primaryRegion, `a region with a known pair: ${KNOWN_REGIONS.join(", ")}`);
-    v.check(secondaryRegion !== primaryRegion, "secondary.location", secondaryRegion, `a region other than the primary's (${primaryRegion}); its pair is ${REGION_PAIRS[primaryRegion]}`);
-    v.check(REGION_PAIRS[primaryRegion] === secondaryRegion, "secondary.location", secondaryRegion, `${REGION_PAIRS[primaryRegion]} (the paired region of ${primaryRegion})`);
-    const policy = args.policy ?? "Automatic";
-    v.oneOf("policy", policy, ["Automatic", "Manual"]);
-    let grace: number | undefined;
-    if (policy === "Automatic") {
-      grace = args.gracePeriodMinutes ?? MIN_FAILOVER_GRACE_MINUTES;
-      if (!Number.isInteger(grace) || grace < MIN_FAILOVER_GRACE_MINUTES) {
-        v.fail("gracePeriodMinutes", grace, `a whole number of minutes ≥ ${MIN_FAILOVER_GRACE_MINUTES} with the Automatic policy`);
-      }
-    } else {
-      v.check(args.gracePeriodMinutes === undefined, "gracePeriodMinutes", args.gracePeriodMinutes, "not set with the Manual policy");
-    }
-    if (args.secondaryType !== undefined) v.oneOf("secondaryType", args.secondaryType, ["Geo", "Standby"]);
-    const poolNames = new Set([...(args.secondaryPoolNames ?? []), ...(args.secondaryPools ?? []).map((p) => p.name)]);
-    const seen = new Set<string>();
-    for (const [i, db] of (args.databases ?? []).entries()) {
-      v.check(!seen.has(db.databaseName), `databases[${i}].databaseName`, db.databaseName, "each database once");
-      seen.add(db.databaseName);
-      if (db.poolName !== undefined) {
-        v.check(poolNames.has(db.poolName), `databases[${i}].poolName`, db.poolName, `a pool of the same name on the secondary server (secondary pools: ${[...poolNames].join(", ") || "none"})`);
-      }
-    }
+    const { policy, grace } = validateFailoverGroupArgs(name, args);
 
     super("sqlfleet:sql:FailoverGroup", name, {}, opts);
     this.name = args.failoverGroupName;

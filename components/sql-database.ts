@@ -67,6 +67,61 @@ export interface SqlDatabaseArgs extends ProtectionArgs {
   tags?: Tags;
 }
 
+/** The values the constructor derives from validated args. */
+interface ResolvedDatabaseArgs {
+  redundancy: BackupRedundancy;
+  zoneRedundant: boolean | undefined;
+  str: number;
+  ltr: Required<LongTermRetention> | undefined;
+}
+
+/** Checks SqlDatabase args without creating anything (Workspace calls it for every database before registering). */
+export function validateSqlDatabaseArgs(name: string, args: SqlDatabaseArgs): ResolvedDatabaseArgs {
+  const v: Validator = new Validator("SqlDatabase", name);
+  v.pattern("databaseName", args.databaseName, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,127}$/, "1–128 letters, digits, '-' and '_'");
+  v.check(!["master", "tempdb", "model", "msdb"].includes(args.databaseName.toLowerCase()), "databaseName", args.databaseName, "not a system database name");
+  const p = args.placement;
+  v.oneOf("placement.kind", p?.kind, ["pool", "hyperscale"]);
+  const redundancy = args.backupRedundancy ?? "GeoZone";
+  v.oneOf("backupRedundancy", redundancy, ["GeoZone", "Geo", "Zone", "Local"]);
+  if (redundancy === "Local") {
+    v.check(args.allowLocalBackupRedundancy === true, "backupRedundancy", redundancy, `GeoZone, Geo or Zone; "Local" only with allowLocalBackupRedundancy: true (backups would not survive a zone or region loss)`);
+  }
+  const zoneRedundant = p.kind === "hyperscale" ? (args.zoneRedundant ?? true) : undefined;
+  if (p.kind === "pool") {
+    v.check(args.zoneRedundant === undefined, "zoneRedundant", args.zoneRedundant, "not set for pooled databases (they inherit the pool's zone redundancy)");
+    const cap = maxDatabaseGbInPool(p.pool.edition, p.pool.vCores);
+    if (cap === undefined) v.fail("placement.pool.vCores", p.pool.vCores, `a ${p.pool.edition} pool size from placement/limits`);
+    if (!(Number.isInteger(p.maxSizeGb) && p.maxSizeGb >= 1 && p.maxSizeGb <= cap)) {
+      v.fail("placement.maxSizeGb", p.maxSizeGb, `1 to ${cap} GB in a ${p.pool.edition} pool of ${p.pool.vCores} vCores (4096 GB only in GP ≥ 32 or BC ≥ 24 vCores; larger databases go to Hyperscale)`);
+    }
+  } else {
+    v.oneOf("placement.vCores", p.vCores, HYPERSCALE_VCORES);
+    const ha = p.haReplicas ?? 1;
+    v.intRange("placement.haReplicas", ha, 0, HYPERSCALE_MAX_HA_REPLICAS);
+    if (p.serverless) v.numRange("placement.serverless.minVCores", p.serverless.minVCores, 0.5, p.vCores, " vCores");
+    if (p.maxSizeGb !== undefined) v.intRange("placement.maxSizeGb", p.maxSizeGb, 1, HYPERSCALE_MAX_DATABASE_GB);
+    if (zoneRedundant) {
+      v.check(ha >= 1, "placement.haReplicas", ha, "at least 1 for a zone-redundant Hyperscale database (or zoneRedundant: false)");
+      v.check(redundancy === "Zone" || redundancy === "GeoZone", "backupRedundancy", redundancy, `"Zone" or "GeoZone" for a zone-redundant Hyperscale database`);
+    }
+  }
+  const str = args.shortTermRetentionDays ?? SHORT_TERM_RETENTION_DAYS.max;
+  v.intRange("shortTermRetentionDays", str, SHORT_TERM_RETENTION_DAYS.min, SHORT_TERM_RETENTION_DAYS.max);
+  if (args.differentialBackupHours !== undefined) {
+    v.check(p.kind === "pool", "differentialBackupHours", args.differentialBackupHours, "not set for Hyperscale (no differential backups)");
+    v.oneOf("differentialBackupHours", args.differentialBackupHours, [12, 24]);
+  }
+  const ltr = args.longTermRetention === false ? undefined : { ...DEFAULT_LONG_TERM_RETENTION, ...(args.longTermRetention ?? {}) };
+  if (ltr) {
+    for (const k of ["weekly", "monthly", "yearly"] as const) v.pattern(`longTermRetention.${k}`, ltr[k], ISO_DURATION, "an ISO-8601 duration such as P12W, P12M, P10Y");
+    v.intRange("longTermRetention.weekOfYear", ltr.weekOfYear, 1, 52);
+  }
+  if (args.collation !== undefined) v.pattern("collation", args.collation, /^[A-Za-z0-9_]+$/, "a SQL collation name such as SQL_Latin1_General_CP1_CI_AS");
+  validateAlerts(v, args.alerts);
+  return { redundancy, zoneRedundant, str, ltr };
+}
+
 export class SqlDatabase extends pulumi.ComponentResource implements DatabaseRef {
   readonly database: sql.Database;
   readonly id: pulumi.Output<string>;
@@ -76,48 +131,8 @@ export class SqlDatabase extends pulumi.ComponentResource implements DatabaseRef
   readonly backupRedundancy: BackupRedundancy;
 
   constructor(name: string, args: SqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("SqlDatabase", name);
-    v.pattern("databaseName", args.databaseName, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,127}$/, "1–128 letters, digits, '-' and '_'");
-    v.check(!["master", "tempdb", "model", "msdb"].includes(args.databaseName.toLowerCase()), "databaseName", args.databaseName, "not a system database name");
+    const { redundancy, zoneRedundant, str, ltr } = validateSqlDatabaseArgs(name, args);
     const p = args.placement;
-    v.oneOf("placement.kind", p?.kind, ["pool", "hyperscale"]);
-    const redundancy = args.backupRedundancy ?? "GeoZone";
-    v.oneOf("backupRedundancy", redundancy, ["GeoZone", "Geo", "Zone", "Local"]);
-    if (redundancy === "Local") {
-      v.check(args.allowLocalBackupRedundancy === true, "backupRedundancy", redundancy, `GeoZone, Geo or Zone; "Local" only with allowLocalBackupRedundancy: true (backups would not survive a zone or region loss)`);
-    }
-    const zoneRedundant = p.kind === "hyperscale" ? (args.zoneRedundant ?? true) : undefined;
-    if (p.kind === "pool") {
-      v.check(args.zoneRedundant === undefined, "zoneRedundant", args.zoneRedundant, "not set for pooled databases (they inherit the pool's zone redundancy)");
-      const cap = maxDatabaseGbInPool(p.pool.edition, p.pool.vCores);
-      if (cap === undefined) v.fail("placement.pool.vCores", p.pool.vCores, `a ${p.pool.edition} pool size from placement/limits`);
-      if (!(Number.isInteger(p.maxSizeGb) && p.maxSizeGb >= 1 && p.maxSizeGb <= cap)) {
-        v.fail("placement.maxSizeGb", p.maxSizeGb, `1 to ${cap} GB in a ${p.pool.edition} pool of ${p.pool.vCores} vCores (4096 GB only in GP ≥ 32 or BC ≥ 24 vCores; larger databases go to Hyperscale)`);
-      }
-    } else {
-      v.oneOf("placement.vCores", p.vCores, HYPERSCALE_VCORES);
-      const ha = p.haReplicas ?? 1;
-      v.intRange("placement.haReplicas", ha, 0, HYPERSCALE_MAX_HA_REPLICAS);
-      if (p.serverless) v.numRange("placement.serverless.minVCores", p.serverless.minVCores, 0.5, p.vCores, " vCores");
-      if (p.maxSizeGb !== undefined) v.intRange("placement.maxSizeGb", p.maxSizeGb, 1, HYPERSCALE_MAX_DATABASE_GB);
-      if (zoneRedundant) {
-        v.check(ha >= 1, "placement.haReplicas", ha, "at least 1 for a zone-redundant Hyperscale database (or zoneRedundant: false)");
-        v.check(redundancy === "Zone" || redundancy === "GeoZone", "backupRedundancy", redundancy, `"Zone" or "GeoZone" for a zone-redundant Hyperscale database`);
-      }
-    }
-    const str = args.shortTermRetentionDays ?? SHORT_TERM_RETENTION_DAYS.max;
-    v.intRange("shortTermRetentionDays", str, SHORT_TERM_RETENTION_DAYS.min, SHORT_TERM_RETENTION_DAYS.max);
-    if (args.differentialBackupHours !== undefined) {
-      v.check(p.kind === "pool", "differentialBackupHours", args.differentialBackupHours, "not set for Hyperscale (no differential backups)");
-      v.oneOf("differentialBackupHours", args.differentialBackupHours, [12, 24]);
-    }
-    const ltr = args.longTermRetention === false ? undefined : { ...DEFAULT_LONG_TERM_RETENTION, ...(args.longTermRetention ?? {}) };
-    if (ltr) {
-      for (const k of ["weekly", "monthly", "yearly"] as const) v.pattern(`longTermRetention.${k}`, ltr[k], ISO_DURATION, "an ISO-8601 duration such as P12W, P12M, P10Y");
-      v.intRange("longTermRetention.weekOfYear", ltr.weekOfYear, 1, 52);
-    }
-    if (args.collation !== undefined) v.pattern("collation", args.collation, /^[A-Za-z0-9_]+$/, "a SQL collation name such as SQL_Latin1_General_CP1_CI_AS");
-    validateAlerts(v, args.alerts);
 
     super("sqlfleet:sql:SqlDatabase", name, {}, opts);
     this.databaseName = args.databaseName;

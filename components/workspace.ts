@@ -1,11 +1,14 @@
 // Workspace: one customer's FHIR and DICOM databases, placed as decided by placement/ (pool or Hyperscale),
 // optionally in a per-customer failover group, tagged, and deprovisionable only through an explicit flag.
+// Every child's args are validated before anything registers; errors name the Workspace field.
 import * as pulumi from "@pulumi/pulumi";
-import { FailoverGroup } from "./failover-group";
-import { SqlDatabase, type BackupRedundancy, type DatabasePlacement, type LongTermRetention } from "./sql-database";
+import { FailoverGroup, validateFailoverGroupArgs, type FailoverGroupArgs } from "./failover-group";
+import { SqlDatabase, validateSqlDatabaseArgs, type BackupRedundancy, type DatabasePlacement, type LongTermRetention, type SqlDatabaseArgs } from "./sql-database";
 import type { AlertSettings, CmkRef, Diagnostics, ProtectionArgs, ServerRef, Tags } from "./types";
+import { ComponentValidationError, Validator } from "./validation";
 
 export type WorkspaceDatabaseKind = "fhir" | "dicom";
+export const WORKSPACE_DATABASE_KINDS: readonly WorkspaceDatabaseKind[] = ["fhir", "dicom"];
 
 export interface WorkspaceArgs extends ProtectionArgs {
   /** Lower-case slug (^[a-z][a-z0-9-]{1,30}[a-z0-9]$); prefixes database names and becomes the customer tag. */
@@ -17,12 +20,13 @@ export interface WorkspaceArgs extends ProtectionArgs {
   failover?: {
     secondary: ServerRef;
     secondaryPoolNames?: string[];
-    /** Default `fog-<customerId>`. */
+    /** Default `fog-<customerId>`; must be globally unique, so stacks should include the environment. */
     groupName?: string;
     gracePeriodMinutes?: number;
     primaryKey?: CmkRef;
   };
   backupRedundancy?: BackupRedundancy;
+  allowLocalBackupRedundancy?: boolean;
   shortTermRetentionDays?: number;
   longTermRetention?: LongTermRetention | false;
   /** Per-database CMK for this customer's databases; default: the server's key. */
@@ -32,17 +36,100 @@ export interface WorkspaceArgs extends ProtectionArgs {
   tags?: Tags;
 }
 
+/** Re-labels a child's validation error with the Workspace field it came from. */
+function asWorkspaceError(name: string, e: unknown, mapField: (field: string) => string): never {
+  if (e instanceof ComponentValidationError) throw new ComponentValidationError("Workspace", name, mapField(e.field), e.value, e.allowed);
+  throw e;
+}
+
 export class Workspace extends pulumi.ComponentResource {
   readonly customerId: string;
-  readonly databases!: Partial<Record<WorkspaceDatabaseKind, SqlDatabase>>;
+  readonly databases: Partial<Record<WorkspaceDatabaseKind, SqlDatabase>> = {};
   readonly failoverGroup?: FailoverGroup;
   /** Read-write endpoint: the failover group listener, else the server FQDN. */
-  readonly readWriteEndpoint!: pulumi.Output<string>;
+  readonly readWriteEndpoint: pulumi.Output<string>;
   readonly readOnlyEndpoint?: pulumi.Output<string>;
+  /** Database resource ids by kind. */
+  readonly databaseIds: Partial<Record<WorkspaceDatabaseKind, pulumi.Output<string>>> = {};
 
   constructor(name: string, args: WorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const v: Validator = new Validator("Workspace", name);
+    v.pattern("customerId", args.customerId, /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "3–32 lower-case letters, digits and hyphens, starting with a letter");
+    const kinds = Object.keys(args.databases ?? {}) as WorkspaceDatabaseKind[];
+    v.check(kinds.length > 0, "databases", args.databases, "at least one of fhir, dicom");
+    for (const k of kinds) v.oneOf("databases", k, WORKSPACE_DATABASE_KINDS);
+    for (const [k, val] of Object.entries(args.tags ?? {})) {
+      v.check(k.length <= 512 && typeof val === "string" && val.length <= 256, `tags.${k}`, val, "tag names ≤ 512 and values ≤ 256 characters");
+    }
+
+    const dbArgs = (kind: WorkspaceDatabaseKind): SqlDatabaseArgs => ({
+      server: args.server,
+      databaseName: `${args.customerId}-${kind}`,
+      placement: args.databases[kind]!,
+      backupRedundancy: args.backupRedundancy,
+      allowLocalBackupRedundancy: args.allowLocalBackupRedundancy,
+      shortTermRetentionDays: args.shortTermRetentionDays,
+      longTermRetention: args.longTermRetention,
+      databaseCmk: args.databaseCmk,
+      diagnostics: args.diagnostics,
+      alerts: args.alerts,
+      deprovision: args.deprovision,
+      tags: { ...(args.tags ?? {}), customer: args.customerId, workload: kind },
+    });
+    for (const kind of kinds) {
+      try {
+        validateSqlDatabaseArgs(`${name}-${kind}`, dbArgs(kind));
+      } catch (e) {
+        asWorkspaceError(name, e, (f) => (f.startsWith("placement.") ? `databases.${kind}.${f.slice("placement.".length)}` : f === "databaseName" ? "customerId" : f));
+      }
+    }
+    const fogArgs = (dbs: { id: pulumi.Input<string>; databaseName: string; poolName?: string }[]): FailoverGroupArgs | undefined =>
+      args.failover && {
+        failoverGroupName: args.failover.groupName ?? `fog-${args.customerId}`,
+        primary: args.server,
+        secondary: args.failover.secondary,
+        databases: dbs,
+        secondaryPoolNames: args.failover.secondaryPoolNames,
+        primaryKey: args.failover.primaryKey,
+        gracePeriodMinutes: args.failover.gracePeriodMinutes,
+        deprovision: args.deprovision,
+        tags: { ...(args.tags ?? {}), customer: args.customerId },
+      };
+    const planned = fogArgs(
+      kinds.map((kind) => {
+        const p = args.databases[kind]!;
+        return { id: "", databaseName: `${args.customerId}-${kind}`, poolName: p.kind === "pool" ? p.pool.name : undefined };
+      }),
+    );
+    if (planned) {
+      try {
+        validateFailoverGroupArgs(`${name}-failover`, planned);
+      } catch (e) {
+        asWorkspaceError(name, e, (f) => {
+          if (f === "failoverGroupName") return "failover.groupName";
+          const m = /^databases\[(\d+)\]\.poolName$/.exec(f);
+          if (m) return `databases.${kinds[Number(m[1])]}.pool.name (failover.secondaryPoolNames)`;
+          return f === "primary.location" ? "server.location" : `failover.${f}`;
+        });
+      }
+    }
+
     super("sqlfleet:workspace:Workspace", name, {}, opts);
     this.customerId = args.customerId;
-    throw new Error("Workspace: not implemented yet");
+    for (const kind of kinds) {
+      const db = new SqlDatabase(`${name}-${kind}`, dbArgs(kind), { parent: this });
+      this.databases[kind] = db;
+      this.databaseIds[kind] = db.id;
+    }
+    const members = kinds.map((k) => this.databases[k]!);
+    const finalFog = fogArgs(members);
+    if (finalFog) {
+      this.failoverGroup = new FailoverGroup(`${name}-failover`, finalFog, { parent: this });
+      this.readWriteEndpoint = pulumi.output(this.failoverGroup.readWriteListener);
+      this.readOnlyEndpoint = pulumi.output(this.failoverGroup.readOnlyListener);
+    } else {
+      this.readWriteEndpoint = pulumi.output(args.server.fqdn ?? pulumi.interpolate`${args.server.name}.database.windows.net`);
+    }
+    this.registerOutputs({ databaseIds: this.databaseIds, readWriteEndpoint: this.readWriteEndpoint, readOnlyEndpoint: this.readOnlyEndpoint });
   }
 }
