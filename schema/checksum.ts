@@ -1,6 +1,5 @@
 // SHA-256 checksums of migration definitions: canonical JSON (sorted keys) with normalised SQL text (LF line
 // endings, trailing spaces trimmed), so the same definition hashes the same on every machine and loader.
-import { createHash } from "node:crypto";
 import type { ChecksummedSet, Migration, MigrationSet } from "./types";
 
 /** Normalises SQL text so whitespace-only edits at line ends do not change the checksum. */
@@ -28,7 +27,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  // Required inside the function: a module-level import would not serialize into the dynamic provider.
+  const crypto: typeof import("node:crypto") = require("node:crypto");
+  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Checksum of one migration: its id and steps (options reach it only through its statements and params). */

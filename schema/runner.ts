@@ -19,9 +19,13 @@ import type {
 export const RUNNER_LOCK_KEY = "sqlfleet:schema-runner";
 const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
-export class ChecksumMismatchError extends Error {}
-export class ValidationFailedError extends Error {}
-export class RunnerBusyError extends Error {}
+/** Errors carry a `kind` instead of being Error subclasses: subclasses of Error lose their message when the
+ * dynamic provider's closure is serialized and rebuilt in the Pulumi host. */
+export type RunnerErrorKind = "checksum-mismatch" | "validation-failed" | "runner-busy";
+
+export function runnerError(kind: RunnerErrorKind, message: string): Error & { kind: RunnerErrorKind } {
+  return Object.assign(new Error(message), { kind });
+}
 
 /** Problems that forbid applying: changed checksums of applied migrations, unknown ledger entries, out-of-order states. */
 export function ledgerProblems(set: ChecksummedSet, rows: LedgerMigration[]): string[] {
@@ -48,7 +52,7 @@ export async function acquireRunnerLock(session: DbSession, waitMs = 15_000): Pr
   const until = Date.now() + waitMs;
   for (;;) {
     if (await session.tryLock(RUNNER_LOCK_KEY)) return;
-    if (Date.now() >= until) throw new RunnerBusyError(`another schema runner holds the lock "${RUNNER_LOCK_KEY}" on this database`);
+    if (Date.now() >= until) throw runnerError("runner-busy", `another schema runner holds the lock "${RUNNER_LOCK_KEY}" on this database`);
     await sleep(200);
   }
 }
@@ -177,7 +181,7 @@ async function applyMigration(ctx: Ctx, m: Migration, seq: number, result: RunRe
           result.rowsMoved += fixed;
           if (fixed > 0) failures = await runChecks(ctx, m, step, result.validation);
         }
-        if (failures.length > 0) throw new ValidationFailedError(`${set.name}/${m.id}: validation failed: ${failures.join("; ")}`);
+        if (failures.length > 0) throw runnerError("validation-failed", `${set.name}/${m.id}: validation failed: ${failures.join("; ")}`);
         await ledger.event(set.name, m.id, "validated", result.validation);
         await ledger.setStep(key, "done");
         ctx.emit({ type: "step", migrationId: m.id, step: step.name, state: "done" });
@@ -248,7 +252,7 @@ export async function applySet(session: DbSession, set: ChecksummedSet, opts: Ru
     const ctx: Ctx = { session, ledger, set, opts, emit, deadline: opts.timeBudgetMs ? Date.now() + opts.timeBudgetMs : undefined };
     const rows = await ledger.migrations(set.name);
     const problems = ledgerProblems(set, rows);
-    if (problems.length > 0) throw new ChecksumMismatchError(problems.join("\n"));
+    if (problems.length > 0) throw runnerError("checksum-mismatch", problems.join("\n"));
     await requireSetsCompleted(ledger, set);
     const byId = new Map(rows.map((r) => [r.migrationId, r]));
     const result: RunResult = { setName: set.name, state: "completed", applied: [], validation: {}, rowsMoved: 0 };
@@ -272,7 +276,7 @@ export async function rollbackSet(session: DbSession, set: ChecksummedSet, opts:
     const ctx: Ctx = { session, ledger, set, opts, emit, deadline: opts.timeBudgetMs ? Date.now() + opts.timeBudgetMs : undefined };
     const rows = await ledger.migrations(set.name);
     const problems = ledgerProblems(set, rows);
-    if (problems.length > 0) throw new ChecksumMismatchError(problems.join("\n"));
+    if (problems.length > 0) throw runnerError("checksum-mismatch", problems.join("\n"));
     const byId = new Map(rows.map((r) => [r.migrationId, r]));
     const result: RunResult = { setName: set.name, state: "rolled_back", applied: [], validation: {}, rowsMoved: 0 };
     const stopIdx = opts.to ? set.migrations.findIndex((m) => m.id === opts.to) : -1;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ledger } from "../../schema/ledger";
 import { planSet, setStatus } from "../../schema/plan";
-import { applySet, ChecksumMismatchError, RUNNER_LOCK_KEY, RunnerBusyError, ValidationFailedError, rollbackSet } from "../../schema/runner";
+import { applySet, RUNNER_LOCK_KEY, rollbackSet } from "../../schema/runner";
 import type { DbSession, RunnerEvent } from "../../schema/types";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
 import { connect, fhirSet, one, seed } from "./helpers";
@@ -95,7 +95,7 @@ describe("runner on a seeded FHIR store", () => {
 
   it("refuses an applied migration whose definition changed (hard error, nothing applied)", async () => {
     const changed = fhirSet({ conformanceTypes: ["ValueSet", "CodeSystem", "ConceptMap"] });
-    await expect(applySet(s, changed)).rejects.toThrow(ChecksumMismatchError);
+    await expect(applySet(s, changed)).rejects.toMatchObject({ kind: "checksum-mismatch" });
     await expect(applySet(s, changed)).rejects.toThrow(/0002-lightweight-partitioning" is completed with checksum .* now hashes to/);
     const plan = await planSet(s, changed);
     expect(plan.migrations[1].checksumMatches).toBe(false);
@@ -107,7 +107,7 @@ describe("runner on a seeded FHIR store", () => {
     const other = await connect(db.url);
     try {
       expect(await other.tryLock(RUNNER_LOCK_KEY)).toBe(true);
-      await expect(applySet(s, fhirSet(), { lockWaitMs: 300 })).rejects.toThrow(RunnerBusyError);
+      await expect(applySet(s, fhirSet(), { lockWaitMs: 300 })).rejects.toMatchObject({ kind: "runner-busy", message: expect.stringMatching(/another schema runner holds the lock/) });
       await other.unlock(RUNNER_LOCK_KEY);
       expect((await applySet(s, fhirSet(), { lockWaitMs: 300 })).state).toBe("completed");
     } finally {
@@ -227,7 +227,7 @@ describe("validation gates completion; repair sweep; throttling; lock timeouts",
     let batches = 0;
     await applySet(s, fhirSet(), { onEvent: (e) => (e.type === "backfill" ? batches++ : undefined), shouldPause: () => batches >= 1 });
     await s.query("UPDATE fhir.resource SET partition_id = 1 WHERE resource_surrogate_id = (SELECT min(r.resource_surrogate_id) FROM fhir.resource r JOIN fhir.resource_type t USING (resource_type_id) WHERE t.name = 'Patient')");
-    await expect(applySet(s, fhirSet())).rejects.toThrow(ValidationFailedError);
+    await expect(applySet(s, fhirSet())).rejects.toMatchObject({ kind: "validation-failed" });
     await expect(applySet(s, fhirSet())).rejects.toThrow(/other_rows_in_partition_1 = 1 \(expected 0\)/);
     const st = await setStatus(s, "fhir-partitioning", fhirSet());
     expect(st.migrations[1].state).toBe("failed");

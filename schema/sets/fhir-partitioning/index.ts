@@ -17,7 +17,7 @@ export const fhirPartitioning: MigrationSetDefinition = {
     return {
       name: "fhir-partitioning",
       engine,
-      description: this.description,
+      description: fhirPartitioning.description,
       options: { conformanceTypes: options.conformanceTypes },
       migrations: engine === "postgres" ? postgresMigrations(options) : mssqlMigrations(options),
     };
