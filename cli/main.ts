@@ -1,6 +1,9 @@
 // The `sqlfleet` command: a thin front door over the same functions the stacks and tests use.
 import { Command } from "commander";
 import { registerPlanCommands } from "./commands/plan";
+import { registerCustomerCommands } from "./commands/customer";
+import { registerPolicyCommands } from "./commands/policy";
+import { registerSchemaCommands } from "./commands/schema";
 
 export function buildProgram(): Command {
   const program = new Command("sqlfleet")
@@ -8,6 +11,9 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   // Subcommands register themselves here, one module per command group (cli/commands/*.ts).
   registerPlanCommands(program);
+  registerCustomerCommands(program);
+  registerPolicyCommands(program);
+  registerSchemaCommands(program);
   return program;
 }
 

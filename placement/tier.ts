@@ -66,3 +66,11 @@ export function selectTier(subject: string, input: GrowthInput, opts: TierOption
     reason: `projected ${projectedGb} GB (${horizon}) > pooled max ${poolMax} GB`,
   };
 }
+
+/**
+ * The largest projected size we still put in a pool: the pooled-database limit, but also no more than one pool's
+ * storage at the fill target (a 3.9 TB database would leave a 4 TB pool past any sane fill).
+ */
+export function poolableDatabaseMaxGb(fillTarget: number): number {
+  return Math.min(MAX_POOLED_DATABASE_GB, Math.floor(MAX_POOLED_DATABASE_GB * fillTarget));
+}

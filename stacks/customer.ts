@@ -28,9 +28,18 @@ export function customerNames(env: string, prefix: string, customer: string) {
   };
 }
 
+/** The Pulumi organization; a DIY backend (and the mocks) call it "organization". */
+function organization(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "organization";
+  }
+}
+
 /** Reads the environment stack's outputs as plain values (getOutputDetails: no unhandled rejection when missing). */
 export async function readEnvironment(stack: string, envStack: string): Promise<EnvironmentOutputs> {
-  const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${envStack}`);
+  const ref = new pulumi.StackReference(`${organization()}/${pulumi.getProject()}/${envStack}`);
   const out: Record<string, unknown> = {};
   const names = [...REQUIRED_ENVIRONMENT_OUTPUTS, "secondaryLocation", "secondaryServer", "postgres"] as const;
   for (const name of names) {

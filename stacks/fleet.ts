@@ -48,3 +48,17 @@ export function loadCustomerConfig(stack: string, file = stackFilePath(stack)): 
   if (kind.kind !== "customer") throw new Error(`${stack} is not a customer stack`);
   return parseCustomerConfig(stack, kind.customer, rawFromConfigMap(readConfigMap(file)));
 }
+
+/** Every committed customer stack of an environment with its validated config; invalid files are reported. */
+export function loadFleet(env: string, root = PROJECT_ROOT): { members: { stack: string; cfg: CustomerConfig }[]; invalid: { stack: string; error: string }[] } {
+  const members: { stack: string; cfg: CustomerConfig }[] = [];
+  const invalid: { stack: string; error: string }[] = [];
+  for (const stack of customerStacksOf(env, root)) {
+    try {
+      members.push({ stack, cfg: loadCustomerConfig(stack, stackFilePath(stack, root)) });
+    } catch (e) {
+      invalid.push({ stack, error: (e as Error).message });
+    }
+  }
+  return { members, invalid };
+}

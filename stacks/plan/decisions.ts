@@ -2,7 +2,7 @@
 // projected size against what the config says, and how full the chosen pool is across the whole fleet.
 import { perDatabaseMaxGb, poolSpec, type PoolSpec } from "../../placement/pools";
 import { pct } from "../../placement/rebalance";
-import { selectTier, yearsUntil } from "../../placement/tier";
+import { poolableDatabaseMaxGb, selectTier, yearsUntil } from "../../placement/tier";
 import { DATABASE_ROLES, type CustomerConfig } from "../config/customer";
 import type { EnvironmentConfig } from "../config/environment";
 
@@ -46,7 +46,7 @@ export function databaseDecisions(member: FleetMember, env: EnvironmentConfig): 
     const db = member.cfg[role];
     if (!db) continue;
     const growth = db.growthPerYear ?? env.placement.defaultGrowthPerYear;
-    const rec = selectTier(`${member.stack} ${role}`, { sizeGb: db.sizeGb, growthPerYear: growth, horizonYears: env.placement.horizonYears }, { hyperscaleVCores: env.placement.hyperscaleVCores });
+    const rec = selectTier(`${member.stack} ${role}`, { sizeGb: db.sizeGb, growthPerYear: growth, horizonYears: env.placement.horizonYears }, { hyperscaleVCores: env.placement.hyperscaleVCores, poolDatabaseMaxGb: poolableDatabaseMaxGb(env.placement.fillTarget) });
     const configured = db.placement.tier === "pool" ? `pool ${db.placement.pool} (max ${db.placement.maxSizeGb} GB)` : `Hyperscale ${db.placement.vCores} vCores`;
     const recommended = rec.tier === "pool" ? `pool (max ${rec.maxSizeGb} GB)` : `Hyperscale`;
     let verdict: "ok" | "warn" = "ok";
