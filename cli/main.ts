@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { registerPlanCommands } from "./commands/plan";
 import { registerCustomerCommands } from "./commands/customer";
+import { registerRebalanceCommands } from "./commands/rebalance";
 import { registerPolicyCommands } from "./commands/policy";
 import { registerSchemaCommands } from "./commands/schema";
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   // Subcommands register themselves here, one module per command group (cli/commands/*.ts).
   registerPlanCommands(program);
   registerCustomerCommands(program);
+  registerRebalanceCommands(program);
   registerPolicyCommands(program);
   registerSchemaCommands(program);
   return program;
