@@ -43,12 +43,22 @@ const MCSB_TITLES: Record<string, string> = {
   "BR-2": "Protect backup and recovery data",
 };
 
-/** The primary framework: the first MCSB control, else the first CIS reference. */
+/** The primary framework: the first MCSB control, else CIS, else PCI DSS, else ISO 27001. */
 export function frameworkOf(a: Anchors): PolicyComplianceFramework {
   const mcsb = a.mcsb?.[0];
   if (mcsb) return { name: "mcsb", version: "v3", reference: mcsb, specification: MCSB_TITLES[mcsb] ?? mcsb };
-  const cis = a.cis?.[0] ?? "CIS";
-  return { name: "cis", version: cis.replace(/^CIS (Azure|Controls) /, "").split(" ")[0], reference: cis, specification: cis };
+  const cis = a.cis?.[0];
+  if (cis) {
+    const m = /^CIS (Azure|Controls) (\S+) (.+)$/.exec(cis);
+    return m
+      ? { name: m[1] === "Azure" ? "cis-azure-foundations" : "cis-controls", version: m[2], reference: m[3], specification: cis }
+      : { name: "cis", version: "", reference: cis, specification: cis };
+  }
+  const pci = a.pci?.[0];
+  if (pci) return { name: "pci-dss", version: "4.0.1", reference: pci, specification: `PCI DSS v4.0.1 requirement ${pci}` };
+  const iso = a.iso?.[0];
+  if (iso) return { name: "iso-27001", version: "2022", reference: iso, specification: `ISO/IEC 27001:2022 ${iso}` };
+  throw new Error("a rule needs an MCSB, CIS, PCI DSS or ISO 27001 anchor");
 }
 
 /** Every anchor as a `<source>:<id>` tag. */
@@ -59,6 +69,7 @@ export function tagsOf(a: Anchors): string[] {
     ["cis", "cis"],
     ["checkov", "checkov"],
     ["pci", "pci-dss-4.0.1"],
+    ["iso", "iso-27001-2022"],
     ["pulumi", "pulumi"],
   ];
   return prefix.flatMap(([k, p]) => (a[k] ?? []).map((v) => `${p}:${v}`));

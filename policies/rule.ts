@@ -12,6 +12,8 @@ export interface Anchors {
   cis?: string[];
   checkov?: string[];
   pci?: string[];
+  /** ISO/IEC 27001:2022 Annex A controls (as mapped by Pulumi's pre-built packs). */
+  iso?: string[];
   pulumi?: string[];
   docs?: string[];
 }

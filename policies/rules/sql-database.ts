@@ -141,7 +141,7 @@ export const sqlZoneRedundancy: ResourceRule = {
   severity: "medium",
   productionOnly: true,
   types: [sql.Database, sql.ElasticPool],
-  anchors: { azurePolicy: ["6221cac0 (preview)", "f16a3ca9 (preview)"], checkov: ["CKV_AZURE_229"], pulumi: ["sql-database-high-availability"] },
+  anchors: { azurePolicy: ["6221cac0 (preview)", "f16a3ca9 (preview)"], checkov: ["CKV_AZURE_229"], iso: ["A.8.14"], pulumi: ["sql-database-high-availability"] },
   remediation: "Set `zoneRedundant: true` on pools and single databases; for Hyperscale set it at create with highAvailabilityReplicaCount ≥ 1 and Zone/GeoZone backups.",
   check({ type, props, report, notApplicable }) {
     if (type === tokenOf(sql.ElasticPool)) {
@@ -170,7 +170,7 @@ export const sqlFailoverGroupPolicy: ResourceRule = {
   level: "advisory",
   severity: "medium",
   types: [sql.FailoverGroup],
-  anchors: { cis: ["CIS Controls 8.1 12.2"], pulumi: ["sql-database-high-availability", "azure-database-multi-region-support"], docs: ["azure-sql/database/auto-failover-group-sql-db.md"] },
+  anchors: { cis: ["CIS Controls 8.1 12.2"], iso: ["A.8.14"], pulumi: ["sql-database-high-availability", "azure-database-multi-region-support"], docs: ["azure-sql/database/auto-failover-group-sql-db.md"] },
   remediation: 'Set `readWriteEndpoint: {failoverPolicy: "Automatic", failoverWithDataLossGracePeriodMinutes: 60}` and `partnerServers: [{id: secondary.id}]`.',
   config: {
     allowedFailoverPolicies: { type: "array", items: { type: "string", enum: ["Automatic", "Manual"] }, default: ["Automatic"], description: "Accepted readWriteEndpoint.failoverPolicy values." },
