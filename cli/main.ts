@@ -1,8 +1,8 @@
 // The `sqlfleet` command: a thin front door over the same functions the stacks and tests use.
 import { Command } from "commander";
 import { registerPlanCommands } from "./commands/plan";
-import { registerPolicyCommands } from "./commands/policy";
 import { registerCustomerCommands } from "./commands/customer";
+import { registerRebalanceCommands } from "./commands/rebalance";
 import { registerPolicyCommands } from "./commands/policy";
 import { registerSchemaCommands } from "./commands/schema";
 
@@ -12,8 +12,8 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   // Subcommands register themselves here, one module per command group (cli/commands/*.ts).
   registerPlanCommands(program);
-  registerPolicyCommands(program);
   registerCustomerCommands(program);
+  registerRebalanceCommands(program);
   registerPolicyCommands(program);
   registerSchemaCommands(program);
   return program;
