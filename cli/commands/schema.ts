@@ -106,7 +106,7 @@ function progress(json: boolean): { onEvent: (e: RunnerEvent) => void; shouldPau
     if (e.type === "backfill") {
       if (!bar) {
         bar = new cliProgress.SingleBar(
-          { format: " backfill |{bar}| {percentage}% {value}/{total} rows | {rate} rows/s | ETA {eta_h} | {task}", hideCursor: true, etaBuffer: 1 },
+          { format: " backfill |{bar}| {percentage}% {value}/{total} rows | {rate} rows/s | ETA {eta_h} | {task}", hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 },
           cliProgress.Presets.shades_classic,
         );
         bar.start(e.rowsEstimated, e.rowsDone, { rate: 0, eta_h: "-", task: "" });

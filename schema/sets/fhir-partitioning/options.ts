@@ -28,7 +28,8 @@ export function parseFhirPartitioningOptions(raw: Record<string, unknown> = {}):
     }
   }
   const v = raw.conformanceTypes;
-  if (v === undefined || v === null) return { conformanceTypes: [...DEFAULT_CONFORMANCE_TYPES] };
+  // Sorted, so the same list in another order is the same definition (and checksum).
+  if (v === undefined || v === null) return { conformanceTypes: [...DEFAULT_CONFORMANCE_TYPES].sort() };
   if (!Array.isArray(v) || v.length === 0 || v.length > 64) {
     throw new Error(
       `fhir-partitioning: option conformanceTypes must be a list of 1 to 64 FHIR resource type names; got ${JSON.stringify(v)}`,

@@ -228,5 +228,5 @@ export function planStrategies(stats: TableStats, mode: "auto" | "incremental" |
   if (stg.feasible && inc.feasible) reasons.push(`choose staging instead when an instant rollback matters: ${stg.rollback}`);
   if (mode !== "auto" && mode !== recommended) reasons.unshift(`forced: --strategy ${mode} (the planner would pick ${recommended})`);
   if (mode !== "auto" && !(mode === "staging" ? stg : inc).feasible) reasons.unshift(`warning: the forced strategy ${mode} is not feasible with the known free storage`);
-  return { stats, estimates: [inc, stg], recommended: mode === "auto" ? recommended : mode, mode, reasons };
+  return { stats, estimates: [inc, stg], recommended, chosen: mode === "auto" ? recommended : mode, mode, reasons };
 }

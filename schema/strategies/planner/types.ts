@@ -70,8 +70,10 @@ export interface StrategyEstimate {
 export interface StrategyPlan {
   stats: TableStats;
   estimates: StrategyEstimate[];
+  /** The planner's pick. */
   recommended: "incremental" | "staging";
-  /** "auto" when the planner chose, else the forced strategy. */
+  /** What will run: the pick under "auto", else the forced strategy. */
+  chosen: "incremental" | "staging";
   mode: "auto" | "incremental" | "staging";
   reasons: string[];
 }
