@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerPlanCommands } from "./commands/plan";
 import { registerCustomerCommands } from "./commands/customer";
 import { registerRebalanceCommands } from "./commands/rebalance";
+import { registerDeployCommands } from "./commands/deploy";
 import { registerPolicyCommands } from "./commands/policy";
 import { registerSchemaCommands } from "./commands/schema";
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerPlanCommands(program);
   registerCustomerCommands(program);
   registerRebalanceCommands(program);
+  registerDeployCommands(program);
   registerPolicyCommands(program);
   registerSchemaCommands(program);
   return program;
