@@ -9,7 +9,7 @@ export const diagSettingShape: ResourceRule = {
   kind: "resource",
   id: "sqlfleet-diag-setting-shape",
   title: "Diagnostic settings send logs to Log Analytics",
-  description: "Diagnostic settings must send at least one enabled log category group (allLogs or audit) or category to a Log Analytics workspace, without legacy storage retention.",
+  description: "Diagnostic settings must send at least one enabled log category group (allLogs or audit) or category to a Log Analytics workspace (elastic pools, which have no logs: metrics), without legacy storage retention.",
   level: "mandatory",
   severity: "medium",
   types: [monitor.DiagnosticSetting],
@@ -30,9 +30,15 @@ export const diagSettingShape: ResourceRule = {
     if (isBlank(ws)) report.violation("workspaceId is unset; logs must reach Log Analytics");
     else if (required && String(ws).toLowerCase() !== required.toLowerCase()) report.violation(`workspaceId is ${show(ws)}; must be the configured workspace ${required}`);
     const logs = Array.isArray(props.logs) ? (props.logs as Rec[]) : [];
+    const metrics = Array.isArray(props.metrics) ? (props.metrics as Rec[]) : [];
     const good = logs.some((l) => l.enabled === true && (["allLogs", "audit"].includes(String(l.categoryGroup)) || !isBlank(l.category)));
-    if (!good) report.violation('no enabled log entry: add logs [{categoryGroup: "allLogs", enabled: true}]');
-    const legacy = [...logs, ...(Array.isArray(props.metrics) ? (props.metrics as Rec[]) : [])].some((e) => (e.retentionPolicy as Rec | undefined)?.enabled === true);
+    if (!good) {
+      // Elastic pools have no log categories, only metrics; the target is read only in this case.
+      const pool = /\/elasticPools\//i.test(String(props.resourceUri ?? ""));
+      if (!pool) report.violation('no enabled log entry: add logs [{categoryGroup: "allLogs", enabled: true}]');
+      else if (!metrics.some((m) => m.enabled === true)) report.violation('elastic pool setting sends nothing: add metrics [{category: "AllMetrics", enabled: true}]');
+    }
+    const legacy = [...logs, ...metrics].some((e) => (e.retentionPolicy as Rec | undefined)?.enabled === true);
     if (legacy) report.violation("retentionPolicy (legacy storage retention) is set; keep retention in the Log Analytics workspace");
   },
 };

@@ -131,10 +131,10 @@ export const sqlTdeCmk: ResourceRule = {
   kind: "resource",
   id: "sqlfleet-sql-tde-cmk",
   title: "SQL TDE uses a customer-managed key with auto-rotation",
-  description: "Azure SQL servers must encrypt data at rest with a customer-managed Key Vault key through a user-assigned identity, with protector auto-rotation.",
+  description: "Azure SQL servers (and databases with their own key) must encrypt data at rest with a customer-managed Key Vault key through a user-assigned identity, with protector auto-rotation.",
   level: "mandatory",
   severity: "critical",
-  types: [sql.Server, sql.ServerKey, sql.EncryptionProtector],
+  types: [sql.Server, sql.ServerKey, sql.EncryptionProtector, sql.Database],
   anchors: {
     mcsb: ["DP-5"],
     azurePolicy: ["0a370ff3-6cab-4e85-8995-295fd854c5b8"],
@@ -145,7 +145,16 @@ export const sqlTdeCmk: ResourceRule = {
   },
   remediation:
     'Give the server `identity: {type: "UserAssigned", userAssignedIdentities: [uami.id]}`, `primaryUserAssignedIdentityId: uami.id` and the versionless `keyId`; add a ServerKey (serverKeyType "AzureKeyVault", versioned uri) and an EncryptionProtector (serverKeyType "AzureKeyVault", autoRotationEnabled: true).',
-  check({ type, props, report }) {
+  check({ type, props, report, notApplicable }) {
+    if (type === tokenOf(sql.Database)) {
+      // A per-database CMK (encryptionProtector) must rotate with its key and be reached through a UAMI.
+      const p = props as Props<sql.DatabaseArgs>;
+      if (isBlank(p.encryptionProtector)) notApplicable("database uses its server's TDE protector");
+      if (p.encryptionProtectorAutoRotation !== true) report.violation(`encryptionProtectorAutoRotation is ${show(p.encryptionProtectorAutoRotation)}; a per-database CMK must auto-rotate`);
+      const identity = p.identity as { type?: unknown } | undefined;
+      if (!eqi(identity?.type, "UserAssigned")) report.violation(`identity.type is ${show(identity?.type)}; a per-database CMK is reached through a user-assigned identity`);
+      return;
+    }
     if (type === tokenOf(sql.EncryptionProtector)) {
       const p = props as Props<sql.EncryptionProtectorArgs>;
       if (!eqi(p.serverKeyType, "AzureKeyVault")) report.violation(`EncryptionProtector serverKeyType is ${show(p.serverKeyType)}; must be "AzureKeyVault"`);

@@ -57,7 +57,7 @@ export const stackCmkChain: StackRule = {
   kind: "stack",
   id: "sqlfleet-stack-cmk-chain",
   title: "Every CMK chain is complete",
-  description: "Every server with a customer-managed key must use a key of this stack in a recoverable vault open to trusted services, through an identity holding Key Vault Crypto Service Encryption User; SQL servers also need a server key and an encryption protector.",
+  description: "Every server or database with a customer-managed key must use a key of this stack in a recoverable vault open to trusted services, through an identity holding Key Vault Crypto Service Encryption User; SQL servers also need a server key and an encryption protector.",
   level: "mandatory",
   severity: "critical",
   anchors: { mcsb: ["DP-5", "DP-6"], azurePolicy: ["0a370ff3-6cab-4e85-8995-295fd854c5b8", "12c74c95-0efd-48da-b8d9-2a7d68470c92"], docs: ["azure-sql/database/transparent-data-encryption-byok-overview.md"] },
@@ -75,6 +75,13 @@ export const stackCmkChain: StackRule = {
         checkKeyChain(s, server, key, identities, report);
         if (childrenOfServer(resources, server, sql.ServerKey).length === 0) report.violation(`${label(server)} has no sql.ServerKey for its CMK`, server.urn);
         if (childrenOfServer(resources, server, sql.EncryptionProtector).length === 0) report.violation(`${label(server)} has no sql.EncryptionProtector`, server.urn);
+      });
+    }
+    for (const db of ofType(resources, sql.Database)) {
+      guard(db.urn, `per-database CMK chain of ${label(db)}`, () => {
+        if (isBlank(db.props.encryptionProtector)) return; // the server's protector applies
+        const key = keyFor(resources, db, "encryptionProtector", () => db.props.encryptionProtector);
+        checkKeyChain(s, db, key, sources(db, "identity", managedidentity.UserAssignedIdentity), report);
       });
     }
     for (const server of ofType(resources, dbforpostgresql.Server)) {

@@ -38,6 +38,7 @@ export const FAILING: FailingCase[] = [
     level: "mandatory",
     variant: { set: { "secondary.server": { keyId: undefined } } },
   },
+  { policy: p("sql-tde-cmk"), why: "per-database CMK without auto-rotation", level: "mandatory", variant: { set: { dbCmk: { encryptionProtectorAutoRotation: false } } } },
   { policy: p("sql-server-auditing"), why: "not sent to Azure Monitor", level: "mandatory", variant: { set: { "primary.auditing": { isAzureMonitorTargetEnabled: false } } } },
   { policy: p("sql-server-auditing"), why: "auth groups missing", level: "mandatory", variant: { set: { "primary.auditing": { auditActionsAndGroups: ["BATCH_COMPLETED_GROUP"] } } } },
   { policy: p("sql-server-defender"), why: "an alert type disabled", level: "mandatory", variant: { set: { "primary.alerts": { disabledAlerts: ["Sql_Injection"] } } } },
@@ -116,6 +117,8 @@ export const FAILING: FailingCase[] = [
   { policy: p("pg-firewall-no-open-range"), why: "allow Azure services", level: "mandatory", variant: { set: { "pg.firewall": { startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" } } } },
   // Monitoring
   { policy: p("diag-setting-shape"), why: "no enabled logs", level: "mandatory", variant: { set: { dbDiag: { logs: [{ categoryGroup: "allLogs", enabled: false }] } } } },
+  { policy: p("diag-setting-shape"), why: "pool setting without metrics", level: "mandatory", variant: { set: { poolDiag: { metrics: [{ category: "AllMetrics", enabled: false }] } } } },
+  { policy: p("diag-setting-shape"), why: "legacy storage retention", level: "mandatory", variant: { set: { vaultDiag: { logs: [{ categoryGroup: "audit", enabled: true, retentionPolicy: { enabled: true, days: 30 } }] } } } },
   { policy: p("diag-setting-shape"), why: "no workspace", level: "mandatory", variant: { set: { poolDiag: { workspaceId: undefined, storageAccountId: "/subscriptions/x/storageAccounts/logs" } } } },
   // Stack relations, one broken at a time
   { policy: p("stack-diagnostics-coverage"), why: "database without diagnostic setting", level: "mandatory", variant: { omit: ["dbDiag"] } },
@@ -141,6 +144,7 @@ export const FAILING: FailingCase[] = [
   { policy: p("stack-identity-coverage"), why: "PostgreSQL without Entra admin", level: "mandatory", variant: { omit: ["pg.admin"] } },
   { policy: p("stack-cmk-chain"), why: "identity without the key role", level: "mandatory", variant: { omit: ["primary.keyRole"] } },
   { policy: p("stack-cmk-chain"), why: "PostgreSQL identity without the key role", level: "mandatory", variant: { omit: ["pg.keyRole"] } },
+  { policy: p("stack-cmk-chain"), why: "per-database CMK identity without the key role", level: "mandatory", variant: { omit: ["dbCmk.keyRole"] } },
   { policy: p("stack-cmk-chain"), why: "server without ServerKey", level: "mandatory", variant: { omit: ["secondary.serverKey"] } },
   { policy: p("stack-cmk-chain"), why: "server without EncryptionProtector", level: "mandatory", variant: { omit: ["primary.protector"] } },
   {

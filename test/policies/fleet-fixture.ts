@@ -138,10 +138,23 @@ export function fleetProgram(v: Variant = {}): () => void {
     const primaryName = primary ? primary.name : pulumi.output("missing");
 
     const pool = make("pool", sql.ElasticPool, { resourceGroupName: RG, serverName: primaryName, elasticPoolName: "pool-fhir-1", sku: { name: "GP_Gen5", tier: "GeneralPurpose", family: "Gen5", capacity: 8 }, zoneRedundant: true }, { parent: primary });
-    diag("poolDiag", id("pool"), [{ categoryGroup: "allLogs", enabled: true }]);
+    diag("poolDiag", id("pool"), []); // elastic pools have no log categories, only metrics
     const db = make("db", sql.Database, { resourceGroupName: RG, serverName: primaryName, databaseName: "fhir-contoso", elasticPoolId: pool ? pool.id : "/missing", requestedBackupStorageRedundancy: "GeoZone" }, { parent: primary, protect: true });
     const dbName = db ? db.name : pulumi.output("missing");
     diag("dbDiag", id("db"), [{ categoryGroup: "allLogs", enabled: true }]);
+    // A customer with its own key (per-database CMK), as a customer stack may bring.
+    const dbUami = identityWithKeyRole("dbCmk");
+    make("dbCmk", sql.Database, {
+      resourceGroupName: RG,
+      serverName: primaryName,
+      databaseName: "fhir-fabrikam",
+      elasticPoolId: pool ? pool.id : "/missing",
+      requestedBackupStorageRedundancy: "GeoZone",
+      identity: { type: "UserAssigned", userAssignedIdentities: [dbUami ? dbUami.id : "/missing"] },
+      encryptionProtector: key ? key.keyUri : "https://kv-elsewhere.vault.azure.net/keys/tde",
+      encryptionProtectorAutoRotation: true,
+    }, { parent: primary, protect: true });
+    diag("dbCmkDiag", id("dbCmk"), [{ categoryGroup: "allLogs", enabled: true }]);
     make("tde", sql.TransparentDataEncryption, { resourceGroupName: RG, serverName: primaryName, databaseName: dbName, tdeName: "current", state: "Enabled" }, { parent: db });
     make("str", sql.BackupShortTermRetentionPolicy, { resourceGroupName: RG, serverName: primaryName, databaseName: dbName, policyName: "default", retentionDays: 35, diffBackupIntervalInHours: 12 }, { parent: db });
     make("ltr", sql.LongTermRetentionPolicy, { resourceGroupName: RG, serverName: primaryName, databaseName: dbName, policyName: "default", weeklyRetention: "P12W", monthlyRetention: "P12M", yearlyRetention: "P10Y", weekOfYear: 1 }, { parent: db });
@@ -150,7 +163,7 @@ export function fleetProgram(v: Variant = {}): () => void {
       serverName: primaryName,
       failoverGroupName: "fog-sqlfleet-prod",
       partnerServers: [{ id: id("secondary.server") }],
-      databases: [id("db")],
+      databases: [id("db"), id("dbCmk")],
       readWriteEndpoint: { failoverPolicy: "Automatic", failoverWithDataLossGracePeriodMinutes: 60 },
       readOnlyEndpoint: { failoverPolicy: "Disabled" },
     }, { parent: primary });
