@@ -3,6 +3,7 @@
 // environment has a secondary, with backups, diagnostics, optional per-database CMK, and the FHIR partition schema.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { privateEndpoint } from "../components/private-endpoint";
 import { CustomerManagedKey, FailoverGroup, SqlDatabase, type CmkRef, type DatabasePlacement, type ServerRef } from "../components";
 import { ConfigError } from "./config/errors";
 import { customerAgainstPoolsProblems, DATABASE_ROLES, type CustomerConfig, type DatabaseRole } from "./config/customer";
@@ -41,7 +42,7 @@ function organization(): string {
 export async function readEnvironment(stack: string, envStack: string): Promise<EnvironmentOutputs> {
   const ref = new pulumi.StackReference(`${organization()}/${pulumi.getProject()}/${envStack}`);
   const out: Record<string, unknown> = {};
-  const names = [...REQUIRED_ENVIRONMENT_OUTPUTS, "secondaryLocation", "secondaryServer", "postgres"] as const;
+  const names = [...REQUIRED_ENVIRONMENT_OUTPUTS, "secondaryLocation", "secondaryServer", "postgres", "privateEndpointSubnetId", "vaultDnsZoneId"] as const;
   for (const name of names) {
     const d = await ref.getOutputDetails(name);
     const v = d.value ?? d.secretValue;
@@ -65,7 +66,7 @@ export function customerProgram(stack: string, envStack: string, cfg: CustomerCo
 
   let databaseCmk: CmkRef | undefined;
   if (cfg.cmkScope === "database") {
-    databaseCmk = new CustomerManagedKey(`${cfg.customer}-cmk`, {
+    const key = new CustomerManagedKey(`${cfg.customer}-cmk`, {
       resourceGroupName: env.resourceGroupName,
       location: env.location,
       tenantId: env.tenantId,
@@ -77,6 +78,14 @@ export function customerProgram(stack: string, envStack: string, cfg: CustomerCo
       deprovision: cfg.deprovision,
       tags,
     });
+    if (env.privateEndpointSubnetId) {
+      privateEndpoint(
+        `${cfg.customer}-cmk-vault`,
+        { resourceGroupName: env.resourceGroupName, location: env.location, targetId: key.vaultId, groupId: "vault", access: { subnetId: env.privateEndpointSubnetId, privateDnsZoneId: env.vaultDnsZoneId }, tags },
+        { parent: key },
+      );
+    }
+    databaseCmk = key;
   }
 
   const databases: Partial<Record<DatabaseRole, SqlDatabase>> = {};

@@ -38,6 +38,9 @@ export interface EnvironmentOutputs {
   shortTermRetentionDays: number;
   entraAdminGroup: { login: string; objectId: string };
   postgres?: { id: string; fqdn: string };
+  /** Where customer stacks put private endpoints (per-customer key vaults). */
+  privateEndpointSubnetId?: string;
+  vaultDnsZoneId?: string;
 }
 
 /** The output names a customer stack requires. */

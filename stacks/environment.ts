@@ -4,6 +4,8 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerManagedKey, ElasticPool, Monitoring, PostgresServer, SqlServer, type EntraAdmin } from "../components";
+import { privateEndpoint } from "../components/private-endpoint";
+import { REGION_PAIRS } from "../placement/limits";
 import { poolSpec } from "../placement/pools";
 import type { EnvironmentConfig } from "./config/environment";
 import type { EnvironmentOutputs, PoolOutputs, ServerOutputs } from "./environment-outputs";
@@ -18,6 +20,7 @@ export function environmentNames(env: string, cfg: Pick<EnvironmentConfig, "name
     resourceGroup: `rg-${cfg.namePrefix}-${env}`,
     workspace: `log-${cfg.namePrefix}-${env}`,
     vault: `kv-${cfg.namePrefix}-${env}`.slice(0, 24),
+    geoVault: `kv-${cfg.namePrefix}-${env}-geo`.slice(0, 24),
     primaryServer: `sql-${cfg.namePrefix}-${env}-${cfg.region}`,
     secondaryServer: cfg.secondaryRegion ? `sql-${cfg.namePrefix}-${env}-${cfg.secondaryRegion}` : undefined,
     postgres: `psql-${cfg.namePrefix}-${env}-edfi`,
@@ -56,6 +59,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       : undefined;
   const vnetIds = [primaryNet.vnetId, ...(secondaryNet ? [secondaryNet.vnetId] : [])];
   const sqlZoneId = privateZone("dns-sql", "privatelink.database.windows.net", { resourceGroupName: rg.name, vnetIds, tags });
+  const vaultZoneId = privateZone("dns-vault", "privatelink.vaultcore.azure.net", { resourceGroupName: rg.name, vnetIds, tags });
 
   const cmk = new CustomerManagedKey("cmk", {
     resourceGroupName: rg.name,
@@ -69,6 +73,9 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
     deprovision: cfg.deprovision,
     tags,
   });
+
+  // Key Vault reachable only through a private endpoint (public access is off on the vault).
+  privateEndpoint("cmk-vault", { resourceGroupName: rg.name, location: cfg.region, targetId: cmk.vaultId, groupId: "vault", access: { subnetId: primaryNet.privateEndpointSubnetId, privateDnsZoneId: vaultZoneId }, tags }, { parent: cmk });
 
   const server = (role: string, serverName: string, location: string, subnetId: pulumi.Output<string>) =>
     new SqlServer(role, {
@@ -101,6 +108,21 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
   let postgres: PostgresServer | undefined;
   if (cfg.postgres?.enabled) {
     const pgZoneId = privateZone("dns-pg", "privatelink.postgres.database.azure.com", { resourceGroupName: rg.name, vnetIds: [primaryNet.vnetId], tags });
+    // Geo-redundant backups of a CMK server are encrypted with a key of their own in the paired region.
+    const geoRegion = cfg.secondaryRegion ?? REGION_PAIRS[cfg.region];
+    const geoKey = new CustomerManagedKey("cmk-geo", {
+      resourceGroupName: rg.name,
+      location: geoRegion,
+      tenantId: cfg.tenantId,
+      vaultName: names.geoVault,
+      vaultSku: cfg.cmk.keyType === "RSA-HSM" ? "premium" : "standard",
+      keyType: cfg.cmk.keyType,
+      keySize: cfg.cmk.keySize,
+      diagnostics,
+      deprovision: cfg.deprovision,
+      tags,
+    });
+    privateEndpoint("cmk-geo-vault", { resourceGroupName: rg.name, location: cfg.region, targetId: geoKey.vaultId, groupId: "vault", access: { subnetId: primaryNet.privateEndpointSubnetId, privateDnsZoneId: vaultZoneId }, tags }, { parent: geoKey });
     postgres = new PostgresServer("edfi-postgres", {
       resourceGroupName: rg.name,
       location: cfg.region,
@@ -110,7 +132,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       tier: cfg.postgres.tier,
       storageGb: cfg.postgres.storageGb,
       entraAdmin,
-      cmk: { primary: cmk },
+      cmk: { primary: cmk, geoBackup: geoKey },
       network: primaryNet.postgresSubnetId
         ? { delegatedSubnetId: primaryNet.postgresSubnetId, privateDnsZoneId: pgZoneId }
         : { privateAccess: { subnetId: primaryNet.privateEndpointSubnetId, privateDnsZoneId: pgZoneId } },
@@ -145,6 +167,8 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
     backupRedundancy: cfg.backupRedundancy,
     shortTermRetentionDays: cfg.shortTermRetentionDays,
     entraAdminGroup: cfg.entraAdminGroup,
+    privateEndpointSubnetId: primaryNet.privateEndpointSubnetId,
+    vaultDnsZoneId: vaultZoneId,
     ...(postgres ? { postgres: pulumi.all([postgres.id, postgres.fqdn]).apply(([id, fqdn]) => ({ id, fqdn })) } : {}),
   };
 }
