@@ -4,7 +4,7 @@
 // follows a target batch duration (EMA of keys/s); health signals throttle; pause and time budgets stop cleanly.
 import type { Ledger } from "./ledger";
 import { sleep, withRetry } from "./retry";
-import type { BackfillCheckpoint, BackfillSqlParts, BackfillTask, DbSession, HealthSignals, RunOptions, ThrottlePolicy } from "./types";
+import type { BackfillCheckpoint, BackfillSqlParts, BackfillTask, DbSession, Dialect, HealthSignals, RunOptions, ThrottlePolicy } from "./types";
 
 export const DEFAULT_THROTTLE: ThrottlePolicy = {
   maxReplicationLagMs: 1500,
@@ -59,6 +59,15 @@ export function nextBatchSize(current: number, emaKeysPerSec: number, lastMs: nu
   if (lastMs > 2 * bounds.targetMs) next = current * 0.5;
   else next = Math.min(current * GROWTH, (emaKeysPerSec * bounds.targetMs) / 1000);
   return Math.max(bounds.min, Math.min(bounds.max, Math.round(next)));
+}
+
+/** Batch-size bounds of a task: the dialect's cap (SQL Server 4,000) always wins over the task's own maximum. */
+export function batchBounds(task: BackfillTask, d: Dialect): { targetMs: number; min: number; max: number } {
+  return {
+    targetMs: task.targetBatchMs ?? 300,
+    min: Math.min(task.minBatch ?? 100, d.maxBatchRows),
+    max: Math.min(task.maxBatch ?? d.maxBatchRows, d.maxBatchRows),
+  };
 }
 
 export function sqlParts(task: BackfillTask, direction: "forward" | "reverse"): BackfillSqlParts {
@@ -116,11 +125,7 @@ export async function runBackfill(ctx: BackfillContext): Promise<BackfillOutcome
   const nextSql = d.nextKeySql(parts);
   const batchSql = d.backfillBatchSql(parts);
   const policy: ThrottlePolicy = { ...DEFAULT_THROTTLE, ...(opts.throttle ?? {}) };
-  const bounds = {
-    targetMs: task.targetBatchMs ?? 300,
-    min: Math.min(task.minBatch ?? 100, d.maxBatchRows),
-    max: Math.min(task.maxBatch ?? d.maxBatchRows, d.maxBatchRows),
-  };
+  const bounds = batchBounds(task, d);
   const cps = await prepareCheckpoints(ctx);
   const totalEstimated = cps.reduce((a, c) => a + c.rowsEstimated, 0);
   let totalDone = cps.reduce((a, c) => a + c.rowsDone, 0);
