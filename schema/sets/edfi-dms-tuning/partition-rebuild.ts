@@ -1,0 +1,237 @@
+// Migration 0006 (only with allowRebuild): dms.Reference from 16 to 32/64 hash partitions as an online rebuild.
+//   stage — a new partitioned table in schema dms_rebuild (same relation/index/constraint names, so after the
+//           swap the catalog reads like a fresh create), the tuning reloptions on its leaves, and a row trigger on
+//           dms.Reference that mirrors every insert/update/delete into it (ShareRowExclusive on Reference, brief).
+//   copy  — the engine's backfill executor walks dms.Reference by (ParentDocumentPartitionKey, Id) in adaptive,
+//           checkpointed batches. The executor only knows UPDATE, so each batch is a no-op HOT update whose
+//           mirror trigger copies the row; the replay guard is "not yet in the new table". The row lock of that
+//           UPDATE also orders the copy against a concurrent delete of the same row. Cost: one extra heap
+//           version per row in the table that is about to be dropped.
+//   swap  — under AccessExclusive on dms.Reference (brief; lock_timeout + retry by the runner): row counts must
+//           match, the new identity continues after the old one, the old table moves to dms_retired and is
+//           dropped, the new one moves into dms.
+// Rollback is the same machinery in the other direction (stage 16 → copy → swap back), then the leaf reloptions
+// from the before-image. Every down action checks the catalog first, so it works from any partial state.
+import type { Migration, SqlStatement } from "../../types";
+import { writePathChecks } from "../edfi-dms/catalog-checks";
+import { referenceDdl } from "../edfi-dms/ddl";
+import type { ReferenceShape } from "../edfi-dms/shape";
+import { AUTOVACUUM_KEYS, autovacuumSettings } from "./autovacuum";
+import { HOT_REFERENCE_INDEXES } from "./fillfactor";
+import type { EdfiTuningOptions } from "./options";
+
+const STAGE_SCHEMA = "dms_rebuild";
+const TRIGGER = "reference_rebuild_mirror";
+
+function leafCount(table: string): string {
+  return `(SELECT count(*) FROM pg_partition_tree(to_regclass('${table}')) WHERE isleaf)`;
+}
+
+const TRIGGER_PRESENT = `EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'dms.reference'::regclass AND tgname = '${TRIGGER}' AND tgparentid = 0)`;
+
+function columnsOf(shape: ReferenceShape): string[] {
+  return [
+    "Id",
+    "ParentDocumentId",
+    "ParentDocumentPartitionKey",
+    shape.aliasKey === "ReferentialId" ? "ReferentialId" : "AliasId",
+    "ReferentialPartitionKey",
+    ...(shape.referencedDocumentColumns ? ["ReferencedDocumentId", "ReferencedDocumentPartitionKey"] : []),
+  ];
+}
+
+/** plpgsql statements creating the staging table for `shape`, its leaf reloptions and the mirror trigger. */
+function stageBody(shape: ReferenceShape, o: EdfiTuningOptions): string {
+  const cols = columnsOf(shape);
+  const avList = autovacuumSettings(o).map((kv) => kv.replace("=", " = ")).join(", ");
+  const hotIndexes = HOT_REFERENCE_INDEXES.map((n) => `'${n.replace("dms.", `${STAGE_SCHEMA}.`)}'`).join(", ");
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${STAGE_SCHEMA}`,
+    ...referenceDdl(shape, STAGE_SCHEMA),
+    // The tuning of 0001/0002 carries over to the new leaves (reloptions cannot live on the parent).
+    `FOR r IN SELECT relid FROM pg_partition_tree('${STAGE_SCHEMA}.reference') WHERE isleaf LOOP
+      EXECUTE format('ALTER TABLE %s SET (${avList})', r.relid::regclass);
+    END LOOP`,
+    `FOR r IN SELECT t.relid FROM unnest(ARRAY[${hotIndexes}]) AS p(name)
+               CROSS JOIN LATERAL pg_partition_tree(to_regclass(p.name)) t WHERE t.isleaf LOOP
+      EXECUTE format('ALTER INDEX %s SET (fillfactor = ${o.indexFillfactor})', r.relid::regclass);
+    END LOOP`,
+    `CREATE OR REPLACE FUNCTION ${STAGE_SCHEMA}.mirror_reference() RETURNS trigger LANGUAGE plpgsql AS $mirror$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    DELETE FROM ${STAGE_SCHEMA}.reference WHERE ParentDocumentPartitionKey = OLD.ParentDocumentPartitionKey AND Id = OLD.Id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO ${STAGE_SCHEMA}.reference (${cols.join(", ")}) OVERRIDING SYSTEM VALUE
+    VALUES (${cols.map((c) => `NEW.${c}`).join(", ")}) ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $mirror$`,
+    `CREATE OR REPLACE TRIGGER ${TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON dms.reference
+      FOR EACH ROW EXECUTE FUNCTION ${STAGE_SCHEMA}.mirror_reference()`,
+  ]
+    .map((s) => `    ${s};`)
+    .join("\n");
+}
+
+/** Stage `to` partitions when dms.Reference has `from` leaves and nothing is staged yet. */
+function stageStatement(from: number, shape: ReferenceShape, o: EdfiTuningOptions): SqlStatement {
+  return {
+    sql: `DO $stage$
+DECLARE r record;
+BEGIN
+  IF ${leafCount("dms.reference")} = ${from} AND to_regclass('${STAGE_SCHEMA}.reference') IS NULL THEN
+${stageBody(shape, o)}
+  END IF;
+END $stage$`,
+  };
+}
+
+/**
+ * Swaps the staged table in when it has `staged` leaves and dms.Reference has `live` leaves; refuses when the
+ * row counts differ. A staging table with other counts is an abandoned rebuild: it is dropped.
+ */
+function swapStatement(live: number, staged: number): SqlStatement {
+  return {
+    sql: `DO $swap$
+DECLARE
+  r record;
+  n_old bigint;
+  n_new bigint;
+BEGIN
+  IF to_regclass('${STAGE_SCHEMA}.reference') IS NULL THEN
+    RETURN;
+  END IF;
+  IF ${leafCount("dms.reference")} <> ${live} OR ${leafCount(`${STAGE_SCHEMA}.reference`)} <> ${staged} THEN
+    -- Not the rebuild this step expects (e.g. rolling back before the forward swap ran): abandon it.
+    DROP TRIGGER IF EXISTS ${TRIGGER} ON dms.reference;
+    DROP SCHEMA ${STAGE_SCHEMA} CASCADE;
+    RETURN;
+  END IF;
+  LOCK TABLE dms.reference IN ACCESS EXCLUSIVE MODE;
+  SELECT count(*) INTO n_old FROM dms.reference;
+  SELECT count(*) INTO n_new FROM ${STAGE_SCHEMA}.reference;
+  IF n_old <> n_new THEN
+    RAISE EXCEPTION 'edfi-dms-tuning: rebuild of dms.reference is incomplete: % rows live, % copied', n_old, n_new;
+  END IF;
+  PERFORM setval(pg_get_serial_sequence('${STAGE_SCHEMA}.reference', 'id'), s.last_value, s.is_called)
+     FROM dms.reference_id_seq s;
+  DROP TRIGGER ${TRIGGER} ON dms.reference;
+  CREATE SCHEMA dms_retired;
+  ALTER TABLE dms.reference SET SCHEMA dms_retired;
+  FOR r IN SELECT relid FROM pg_partition_tree('dms_retired.reference') WHERE isleaf LOOP
+    EXECUTE format('ALTER TABLE %s SET SCHEMA dms_retired', r.relid::regclass);
+  END LOOP;
+  ALTER TABLE ${STAGE_SCHEMA}.reference SET SCHEMA dms;
+  FOR r IN SELECT relid FROM pg_partition_tree('dms.reference') WHERE isleaf LOOP
+    EXECUTE format('ALTER TABLE %s SET SCHEMA dms', r.relid::regclass);
+  END LOOP;
+  DROP SCHEMA dms_retired CASCADE;
+  DROP SCHEMA ${STAGE_SCHEMA} CASCADE;
+END $swap$`,
+  };
+}
+
+/** Numeric reloptions of the Reference leaves and their indexes (what a rollback puts back on the 16 leaves). */
+const LEAF_RELOPTIONS_IMAGE: SqlStatement = {
+  sql: `SELECT CASE WHEN c.relkind = 'i' THEN 'INDEX' ELSE 'TABLE' END AS kind, n.nspname || '.' || c.relname AS rel,
+               split_part(o.opt, '=', 1) AS key, split_part(o.opt, '=', 2) AS value
+          FROM pg_partition_tree('dms.reference') t
+          JOIN pg_class leaf ON leaf.oid = t.relid
+          JOIN pg_class c ON c.oid = leaf.oid OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = leaf.oid)
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+          CROSS JOIN LATERAL unnest(coalesce(c.reloptions, '{}')) WITH ORDINALITY AS o(opt, ord)
+         WHERE t.isleaf AND split_part(o.opt, '=', 2) ~ '^[0-9]+(\\.[0-9]+)?$'
+         ORDER BY 2, o.ord`,
+};
+
+export function partitionRebuildMigration(before: ReferenceShape, after: ReferenceShape, o: EdfiTuningOptions): Migration {
+  const from = before.referencePartitions;
+  const to = after.referencePartitions;
+  const rebuilt = `${leafCount("dms.reference")} = ${to} AND to_regnamespace('${STAGE_SCHEMA}') IS NULL`;
+  const copyGuard = `NOT EXISTS (SELECT 1 FROM ${STAGE_SCHEMA}.reference n
+     WHERE n.ParentDocumentPartitionKey = reference.ParentDocumentPartitionKey AND n.Id = reference.Id)`;
+  return {
+    id: `0006-reference-partitions-${to}`,
+    description: `rebuild dms.Reference online from ${from} to ${to} hash partitions (stage, mirror, batched copy, swap)`,
+    steps: [
+      {
+        name: "stage",
+        kind: "ddl",
+        description: `create ${STAGE_SCHEMA}.reference with ${to} leaves and the mirror trigger on dms.reference`,
+        lock: { mode: "ShareRowExclusive", on: "dms.reference parent + leaves (CREATE TRIGGER; blocks writes briefly)", brief: true },
+        transactional: true,
+        done: { sql: `SELECT (${rebuilt}) OR ${TRIGGER_PRESENT} AS done` },
+        beforeImage: LEAF_RELOPTIONS_IMAGE,
+        up: [stageStatement(from, after, o)],
+        down: [
+          // Last step of a rollback: the 16-leaf copy staged by "swap"'s down goes back in (or an abandoned
+          // forward staging is dropped), then the leaves get their reloptions back.
+          swapStatement(to, from),
+          {
+            forEach: {
+              rows: {
+                sql: `SELECT relid::regclass::text AS leaf FROM pg_partition_tree('dms.reference') WHERE isleaf AND ${leafCount("dms.reference")} = ${from}`,
+              },
+              statements: [{ sql: `ALTER TABLE {{leaf:qualified}} RESET (${AUTOVACUUM_KEYS.join(", ")})` }],
+            },
+          },
+          { forEach: { rows: "beforeImage", statements: [{ sql: "ALTER {{kind:keyword}} {{rel:qualified}} SET ({{key:keyword}} = {{value:number}})" }] } },
+        ],
+      },
+      {
+        name: "copy",
+        kind: "backfill",
+        description: "copy every row into the staged table through the mirror trigger, keyset batches per partition key",
+        lock: { mode: "RowExclusive", on: "dms.reference rows of one batch (no-op HOT update)", brief: false, scans: true },
+        transactional: false,
+        up: [],
+        backfill: {
+          name: "reference-copy",
+          table: "dms.reference",
+          scopeColumn: "parentdocumentpartitionkey",
+          // Only while a rebuild is staged (in either direction); otherwise there is nothing to copy into.
+          scopes: {
+            sql: `SELECT DISTINCT ParentDocumentPartitionKey AS scope_value, 'key ' || ParentDocumentPartitionKey AS scope_label
+                    FROM dms.reference WHERE ${TRIGGER_PRESENT} ORDER BY 1`,
+          },
+          keyColumn: "id",
+          set: "ParentDocumentId = ParentDocumentId",
+          pending: copyGuard,
+          reverse: { set: "ParentDocumentId = ParentDocumentId", pending: copyGuard },
+          targetBatchMs: 200,
+          initialBatch: 1000,
+          maxBatch: 20_000,
+        },
+      },
+      {
+        name: "swap",
+        kind: "ddl",
+        description: `swap ${STAGE_SCHEMA}.reference in for dms.reference after checking row counts`,
+        lock: {
+          mode: "AccessExclusive",
+          on: "dms.reference parent + leaves (count check, schema moves), and briefly dms.document/dms.alias (dropping the old table's FKs)",
+          brief: true,
+          maintenanceWindow: true,
+        },
+        transactional: true,
+        done: { sql: `SELECT ${rebuilt} AS done` },
+        up: [swapStatement(from, to)],
+        // First step of a rollback: stage the original breadth again (only if the forward swap happened).
+        down: [stageStatement(to, before, o)],
+      },
+      {
+        name: "validate",
+        kind: "validate",
+        description: `dms.reference has ${to} leaves, keys, indexes and FKs; no staging left behind`,
+        lock: { mode: "AccessShare", on: "catalog only", brief: true },
+        transactional: false,
+        up: [],
+        checks: [
+          { name: "dms.reference has the new breadth, no staging or mirror left", sql: { sql: `SELECT (NOT (${rebuilt}) OR ${TRIGGER_PRESENT})::int AS bad` } },
+          ...writePathChecks(after),
+        ],
+      },
+    ],
+  };
+}
