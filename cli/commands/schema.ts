@@ -7,8 +7,12 @@ import type { Command } from "commander";
 import path from "node:path";
 import { seedDemoResources } from "../../schema/demo";
 import { planSet, setStatus } from "../../schema/plan";
-import { applySet, rollbackSet } from "../../schema/runner";
+import { applySet } from "../../schema/runner";
 import { buildSet, setNames } from "../../schema/sets";
+import { rollbackStrategy, sessionFor } from "../../schema/strategies";
+import { addStrategyOptions, chooseStrategySet, runDropRetired, strategyPlanOf } from "../../schema/strategies/cli";
+import { formatBytes } from "../../schema/strategies/planner/estimate";
+import { renderStrategyPlan } from "../../schema/strategies/planner/format";
 import { openTarget } from "../../schema/target";
 import type { ChecksummedSet, RunnerEvent, RunResult, SetPlan } from "../../schema/types";
 import { heading, printJson, table } from "../format";
@@ -21,6 +25,8 @@ interface SchemaFlags {
   baseline?: boolean;
   timeBudget?: string;
   json?: boolean;
+  strategy?: string;
+  freeStorageGb?: string;
 }
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -66,7 +72,7 @@ async function withTarget<T>(flags: SchemaFlags, fn: (t: Awaited<ReturnType<type
         console.error(chalk.dim(seeded.inserted > 0 ? `seeded ${seeded.inserted} demo resources (${seeded.conformanceRows} conformance)` : `demo store already has ${seeded.existing} resources; not seeding`));
       }
     }
-    return await fn(target, set);
+    return await fn(target, await chooseStrategySet(target.session, set, flags));
   } finally {
     await target.close();
   }
@@ -161,19 +167,23 @@ export function registerSchemaCommands(program: Command): void {
       .option("--options <json>", "set options as JSON, e.g. '{\"conformanceTypes\":[\"ValueSet\",\"CodeSystem\"]}'")
       .option("--json", "machine-readable output");
 
-  common(schema.command("plan").description("dry run: statements, locks, row estimates, estimated duration")).action(async (f: SchemaFlags) => {
+  addStrategyOptions(common(schema.command("plan").description("dry run: statements, locks, row estimates, estimated duration"))).action(async (f: SchemaFlags) => {
     try {
       await withTarget(f, async (t, set) => {
         const plan = await planSet(t.session, set);
-        if (f.json) printJson(plan);
-        else printPlan(plan);
+        const sp = strategyPlanOf(set);
+        if (f.json) printJson(sp ? { ...plan, strategy: sp } : plan);
+        else {
+          if (sp) console.log(`${renderStrategyPlan(sp, table)}\n`);
+          printPlan(plan);
+        }
       });
     } catch (e) {
       fail(e, Boolean(f.json));
     }
   });
 
-  common(schema.command("apply").description("apply pending migrations (resumes a paused run)"))
+  addStrategyOptions(common(schema.command("apply").description("apply pending migrations (resumes a paused run)")))
     .option("--baseline", "adopt an existing database whose objects already exist")
     .option("--time-budget <seconds>", "stop cleanly after this many seconds")
     .action(async (f: SchemaFlags) => {
@@ -182,7 +192,7 @@ export function registerSchemaCommands(program: Command): void {
         await withTarget(f, async (t, set) => {
           const budget = f.timeBudget === undefined ? undefined : Number(f.timeBudget);
           if (budget !== undefined && (!Number.isFinite(budget) || budget <= 0)) throw new Error(`--time-budget must be a positive number of seconds; got ${f.timeBudget}`);
-          const r = await applySet(t.session, set, { onEvent: p.onEvent, shouldPause: p.shouldPause, baseline: f.baseline, timeBudgetMs: budget ? budget * 1000 : undefined, appliedBy: "sqlfleet cli" });
+          const r = await applySet(sessionFor(t.session, set), set, { onEvent: p.onEvent, shouldPause: p.shouldPause, baseline: f.baseline, timeBudgetMs: budget ? budget * 1000 : undefined, appliedBy: "sqlfleet cli" });
           p.stop();
           if (f.json) printJson(r);
           else printResult(r);
@@ -212,11 +222,11 @@ export function registerSchemaCommands(program: Command): void {
     }
   });
 
-  common(schema.command("rollback").description("roll back in reverse order (idempotent; data is kept)")).action(async (f: SchemaFlags) => {
+  addStrategyOptions(common(schema.command("rollback").description("roll back in reverse order (idempotent; data is kept)"))).action(async (f: SchemaFlags) => {
     const p = progress(Boolean(f.json));
     try {
       await withTarget(f, async (t, set) => {
-        const r = await rollbackSet(t.session, set, { onEvent: p.onEvent, shouldPause: p.shouldPause });
+        const r = await rollbackStrategy(t.session, set, { onEvent: p.onEvent, shouldPause: p.shouldPause });
         p.stop();
         if (f.json) printJson(r);
         else printResult(r);
@@ -226,4 +236,18 @@ export function registerSchemaCommands(program: Command): void {
       fail(e, Boolean(f.json));
     }
   });
+
+  common(schema.command("drop-retired").description("after a staging cutover: drop the retired leaves (the old data); rollback is refused afterwards")).action(
+    async (f: SchemaFlags) => {
+      try {
+        await withTarget(f, async (t, set) => {
+          const r = await runDropRetired(t.session, set.name);
+          if (f.json) printJson(r);
+          else console.log(`${set.name}: dropped ${r.dropped.length} retired leaves, freed ${formatBytes(r.freedBytes)}; rollback now refuses (roll forward only)`);
+        });
+      } catch (e) {
+        fail(e, Boolean(f.json));
+      }
+    },
+  );
 }

@@ -6,6 +6,7 @@ import { batchBounds, nextBatchSize } from "../../schema/backfill";
 import { mssqlDialect } from "../../schema/dialects/mssql";
 import { postgresDialect } from "../../schema/dialects/postgres";
 import { staticStatements } from "../../schema/plan";
+import { renderTemplate } from "../../schema/templates";
 import { buildSet } from "../../schema/sets";
 import type { Dialect, Engine } from "../../schema/types";
 import { CONFORMANCE } from "./helpers";
@@ -134,8 +135,7 @@ describe("PostgreSQL statements of fhir-partitioning", () => {
     expect(sqls.join("\n")).not.toMatch(/ADD COLUMN[^\n]*partition_id[^\n]*REFERENCES/i);
   });
 
-  it("quotes and validates identifiers; rejects template values that are not identifiers", async () => {
-    const { renderTemplate } = await import("../../schema/templates");
+  it("quotes and validates identifiers; rejects template values that are not identifiers", () => {
     expect(renderTemplate("DROP INDEX CONCURRENTLY IF EXISTS {{idx:qualified}}", { idx: "fhir.resource_t1_p_rid" }, postgresDialect)).toBe('DROP INDEX CONCURRENTLY IF EXISTS "fhir"."resource_t1_p_rid"');
     expect(() => renderTemplate("SELECT {{x}}", { x: 'a"; DROP TABLE t; --' }, postgresDialect)).toThrow(/invalid identifier/);
     expect(() => renderTemplate("SET (fillfactor = {{v:number}})", { v: "90; DROP" }, postgresDialect)).toThrow(/invalid number/);
