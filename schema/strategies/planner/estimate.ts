@@ -166,7 +166,7 @@ export function estimateStaging(stats: TableStats, r: EngineRates = RATES[stats.
     {
       operation: pg ? "cutover: DETACH + ATTACH" : "cutover: SWITCH PARTITION ×2 in one transaction",
       mode: pg ? "AccessExclusive" : "Sch-M",
-      scope: "one resource type (reads and writes wait)",
+      scope: pg ? "fhir.resource, all types (DETACH locks the parent)" : "one partition of dbo.Resource",
       blocksWrites: true,
       count: t.leaves,
       ms: cutoverMs,
@@ -175,7 +175,7 @@ export function estimateStaging(stats: TableStats, r: EngineRates = RATES[stats.
   const storage = storageRisk(extra, stats, "staging (a full second copy)");
   const risks: Risk[] = [storage.risk];
   risks.push({ level: "medium", text: "every write during the copy is written twice (sync trigger)" });
-  risks.push({ level: "medium", text: `${t.leaves} exclusive cutover locks (short, lock_timeout + retry): reads and writes of that type pause` });
+  risks.push({ level: "medium", text: `${t.leaves} exclusive cutover locks (short, lock_timeout + retry): reads and writes pause${pg ? " on the whole table (DETACH locks the parent)" : " on that partition"}` });
   if (!pg) risks.push({ level: "high", text: "SQL Server: SWITCH requires identical indexes, so dbo.Resource still needs the online index builds" });
   risks.push({ level: "low", text: "rollback = switch back per leaf (milliseconds) until the retired leaves are dropped" });
   return {
@@ -222,7 +222,7 @@ export function planStrategies(stats: TableStats, mode: "auto" | "incremental" |
     );
     reasons.push(`estimated ${formatMs(inc.durationMs)} vs ${formatMs(stg.durationMs)}, extra storage ${formatBytes(inc.extraBytes)} vs ${formatBytes(stg.extraBytes)}`);
     reasons.push(
-      `longest write-blocking lock ${formatMs(inc.longestBlockingMs)} (rows of one batch) vs ${formatMs(stg.longestBlockingMs)} (a whole resource type at cutover)`,
+      `longest write-blocking lock ${formatMs(inc.longestBlockingMs)} (rows of one batch) vs ${formatMs(stg.longestBlockingMs)} (${stats.engine === "postgres" ? "the whole table" : "one partition"} at each cutover)`,
     );
   }
   if (stg.feasible && inc.feasible) reasons.push(`choose staging instead when an instant rollback matters: ${stg.rollback}`);

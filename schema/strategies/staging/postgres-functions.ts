@@ -184,7 +184,12 @@ export function functionsDdl(types: string[], lockTimeoutDefaultMs: number): str
       SELECT * INTO s FROM fhir.resource_swap WHERE swap_id = p_swap_id FOR UPDATE;
       IF NOT FOUND OR s.state <> 'staged' THEN RETURN NULL; END IF;
       PERFORM set_config('lock_timeout', p_lock_timeout_ms || 'ms', true);
-      EXECUTE format('LOCK TABLE fhir.%I, fhir.%I IN ACCESS EXCLUSIVE MODE', s.leaf_name, s.stg_name);
+      -- Writers lock the parent, then the leaf, then (trigger) staging: take them in the same order. DETACH (not
+      -- CONCURRENTLY, which cannot share a transaction with the ATTACH) needs AccessExclusive on the parent.
+      LOCK TABLE ONLY fhir.resource IN ACCESS EXCLUSIVE MODE;
+      EXECUTE format('LOCK TABLE ONLY fhir.%I IN ACCESS EXCLUSIVE MODE', s.leaf_name);
+      LOCK TABLE ONLY fhir.resource_staging IN ACCESS EXCLUSIVE MODE;
+      EXECUTE format('LOCK TABLE ONLY fhir.%I IN ACCESS EXCLUSIVE MODE', s.stg_name);
       t0 := clock_timestamp();
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = format('fhir.%I', s.leaf_name)::regclass
                         AND tgname = 'resource_staging_sync' AND tgenabled <> 'D') THEN
@@ -226,7 +231,8 @@ export function functionsDdl(types: string[], lockTimeoutDefaultMs: number): str
         RAISE EXCEPTION 'staging rollback of fhir.%: its old data was dropped at %; roll forward instead', s.leaf_name, s.dropped_at;
       END IF;
       PERFORM set_config('lock_timeout', p_lock_timeout_ms || 'ms', true);
-      EXECUTE format('LOCK TABLE fhir.%I, fhir.%I IN ACCESS EXCLUSIVE MODE', s.leaf_name, s.old_name);
+      LOCK TABLE ONLY fhir.resource IN ACCESS EXCLUSIVE MODE;
+      EXECUTE format('LOCK TABLE ONLY fhir.%I, fhir.%I IN ACCESS EXCLUSIVE MODE', s.leaf_name, s.old_name);
       t0 := clock_timestamp();
       EXECUTE format('DROP TRIGGER IF EXISTS resource_retired_sync ON fhir.%I', s.leaf_name);
       EXECUTE format('ALTER TABLE fhir.resource DETACH PARTITION fhir.%I', s.leaf_name);

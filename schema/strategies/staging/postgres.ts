@@ -174,7 +174,7 @@ export function stagingMigration(incremental: Migration, conformanceTypes: strin
     name: "cutover",
     kind: "ddl",
     description: `per leaf, one transaction under lock_timeout ${o.cutoverLockTimeoutMs} ms: DETACH the live leaf, ATTACH its staged copy (indexes attach, no build; the CHECK spares the scan)`,
-    lock: { ...lock("AccessExclusive", "one live leaf and its staging leaf; ShareUpdateExclusive on fhir.resource", true), maintenanceWindow: false },
+    lock: { ...lock("AccessExclusive", "fhir.resource (DETACH locks the parent: every type pauses), the leaf and its staging leaf", true), maintenanceWindow: false },
     transactional: false,
     up: [
       {
