@@ -163,12 +163,12 @@ export const stackPrivateEndpoints: StackRule = {
         const group = PE_GROUPS.find(([type]) => type === t.type)?.[1] ?? "";
         const connected = endpoints.filter((pe) => usesOutputOf(pe, t, "privateLinkServiceConnections"));
         if (connected.length === 0) {
-          report.advisory(`${label(t)} has no private endpoint connected to it`, t.urn);
+          report.violation(`${label(t)} has no private endpoint connected to it`, t.urn);
           return;
         }
         const conns = connected.flatMap((pe) => (Array.isArray(pe.props.privateLinkServiceConnections) ? (pe.props.privateLinkServiceConnections as Rec[]) : []));
         const groups = conns.flatMap((c) => (Array.isArray(c.groupIds) ? (c.groupIds as unknown[]).map(String) : []));
-        if (!groups.includes(group)) report.advisory(`${label(t)}'s private endpoint does not use groupIds ["${group}"]`, t.urn);
+        if (!groups.includes(group)) report.violation(`${label(t)}'s private endpoint does not use groupIds ["${group}"]`, t.urn);
       });
     }
   },
