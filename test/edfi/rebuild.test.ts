@@ -1,0 +1,115 @@
+// The partition-breadth rebuild (16 → 32 and back) keeps every row while clients keep calling InsertReferences:
+// the final contents equal the seeded rows with every call replayed in order, and the rollback returns the
+// catalog to its before-image.
+import { isDeepStrictEqual } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withChecksums } from "../../schema/checksum";
+import { applySet, rollbackSet } from "../../schema/runner";
+import { buildSet } from "../../schema/sets";
+import { insertReferences, loadWorkloadData, nextCall, prng, type InsertCall, type WorkloadData } from "../../schema/sets/edfi-dms/workload";
+import type { ChecksummedSet } from "../../schema/types";
+import { catalogSnapshot, type CatalogSnapshot } from "./catalog";
+import { connect, edfiDatabase, type EdfiDb } from "./fixture";
+
+const CLIENTS = 3;
+
+/** parent → sorted referential ids, as the database holds them. */
+async function contents(e: EdfiDb): Promise<Map<string, string[]>> {
+  const r = await e.client.query(
+    `SELECT ParentDocumentId::text AS p, array_agg(ReferentialId::text ORDER BY ReferentialId) AS ids
+       FROM dms.reference GROUP BY 1`,
+  );
+  return new Map(r.rows.map((x) => [x.p, x.ids]));
+}
+
+/** Clients replacing the references of their own parents (id mod CLIENTS) until stopped; every call is kept. */
+function startClients(url: string, data: WorkloadData) {
+  let stop = false;
+  const calls: { call: InsertCall; at: number }[][] = Array.from({ length: CLIENTS }, () => []);
+  const runs = Array.from({ length: CLIENTS }, async (_, i) => {
+    const c = await connect(url);
+    const mine = { ...data, documents: data.documents.filter((d) => Number(d.id) % CLIENTS === i) };
+    const rnd = prng(7 + i);
+    try {
+      while (!stop) {
+        const call = nextCall(mine, rnd, 2, 8);
+        const invalid = await insertReferences(c, call);
+        if (invalid.length > 0) throw new Error(`unexpected invalid ids ${invalid.join(",")}`);
+        calls[i].push({ call, at: Date.now() });
+      }
+    } finally {
+      await c.end();
+    }
+  });
+  return {
+    calls,
+    stop: async () => {
+      stop = true;
+      await Promise.all(runs);
+    },
+  };
+}
+
+function replay(start: Map<string, string[]>, calls: { call: InsertCall }[][]): Map<string, string[]> {
+  const out = new Map(start);
+  for (const client of calls) {
+    for (const { call } of client) out.set(call.parentIds[0], [...call.referentialIds].sort());
+  }
+  return out;
+}
+
+describe("edfi-dms-tuning: partition breadth rebuild under concurrent inserts", () => {
+  let e: EdfiDb;
+  let set: ChecksummedSet;
+  let beforeRebuild: CatalogSnapshot;
+  let data: WorkloadData;
+  let expected: Map<string, string[]>;
+
+  beforeAll(async () => {
+    e = await edfiDatabase({ documents: 400 });
+    set = buildSet("edfi-dms-tuning", "postgres", { referencePartitions: 32, allowRebuild: true });
+    await applySet(e.session, withChecksums({ ...set, migrations: set.migrations.slice(0, -1) }));
+    beforeRebuild = await catalogSnapshot(e.client);
+    data = await loadWorkloadData(e.client);
+    expected = await contents(e);
+  });
+  afterAll(async () => e?.close());
+
+  it("rebuilds to 32 leaves without losing or resurrecting a row", async () => {
+    const clients = startClients(e.db.url, data);
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    const result = await applySet(e.session, set);
+    const t1 = Date.now();
+    await new Promise((r) => setTimeout(r, 200));
+    await clients.stop();
+    expect(result.applied).toEqual(["0006-reference-partitions-32"]);
+    const during = clients.calls.flat().filter((c) => c.at > t0 && c.at < t1).length;
+    expect(during).toBeGreaterThan(10); // the workload really ran while the copy and the swap did
+    expected = replay(expected, clients.calls);
+    expect(isDeepStrictEqual(await contents(e), expected)).toBe(true);
+    const leaves = await e.client.query("SELECT count(*)::int AS n FROM pg_partition_tree('dms.reference') WHERE isleaf");
+    expect(leaves.rows[0].n).toBe(32);
+    const leftovers = await e.client.query(
+      "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname IN ('dms_rebuild', 'dms_retired')",
+    );
+    expect(leftovers.rows[0].n).toBe(0);
+    // New rows continue the identity after the copied ones.
+    const ids = await e.client.query("SELECT max(Id)::bigint AS m FROM dms.reference");
+    await insertReferences(e.client, nextCall(data, prng(99), 1, 1));
+    const after = await e.client.query("SELECT max(Id)::bigint AS m FROM dms.reference");
+    expect(BigInt(after.rows[0].m)).toBeGreaterThan(BigInt(ids.rows[0].m));
+    expected = await contents(e);
+  });
+
+  it("rolls back to 16 leaves under the same workload, catalog as before the rebuild", async () => {
+    const clients = startClients(e.db.url, data);
+    await new Promise((r) => setTimeout(r, 200));
+    const r = await rollbackSet(e.session, set, { to: set.migrations[set.migrations.length - 2].id });
+    await clients.stop();
+    expect(r.applied).toEqual(["0006-reference-partitions-32"]);
+    expect(isDeepStrictEqual(await contents(e), replay(expected, clients.calls))).toBe(true);
+    const now = await catalogSnapshot(e.client);
+    for (const k of Object.keys(now) as (keyof CatalogSnapshot)[]) expect(now[k], k).toEqual(beforeRebuild[k]);
+  });
+});
