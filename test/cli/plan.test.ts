@@ -64,7 +64,7 @@ describe("sqlfleet plan", () => {
     const baseline = path.join(tmp, "fortis-baseline.json");
     expect((await runCli("plan", "prod-fortis", "--json", "--out", baseline, "--no-policies")).code).toBe(0);
     const file = variant("prod-fortis", "fortis-hyperscale", (y) =>
-      y.replace(/  sqlfleet:dicom:\n    sizeGb: 1500\n    placement:\n      tier: pool\n      pool: gp-02\n      maxSizeGb: 2944\n/, "  sqlfleet:dicom:\n    sizeGb: 1500\n    placement:\n      tier: hyperscale\n      vCores: 8\n"),
+      y.replace("      tier: pool\n      pool: gp-02\n      maxSizeGb: 2944\n", "      tier: hyperscale\n      vCores: 8\n"),
     );
     const r = await runCli("plan", "prod-fortis", "--config", file, "--against", baseline, "--json", "--no-policies");
     expect(r.code).toBe(0);
