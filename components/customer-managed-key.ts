@@ -49,6 +49,31 @@ export function cryptoUserRoleDefinitionId(armIdInSubscription: pulumi.Input<str
   });
 }
 
+/** Checks CustomerManagedKey args without creating anything; the constructor runs it before registering. */
+export function validateCustomerManagedKeyArgs(name: string, args: CustomerManagedKeyArgs) {
+  const v: Validator = new Validator("CustomerManagedKey", name);
+  const sku = args.vaultSku ?? "standard";
+  const keyType = args.keyType ?? (sku === "premium" ? "RSA-HSM" : "RSA");
+  const keySize = args.keySize ?? 3072;
+  const expiryTime = args.rotation?.expiryTime ?? "P1Y";
+  const rotateBefore = args.rotation?.rotateBefore ?? "P30D";
+  v.pattern("tenantId", args.tenantId, GUID, "a tenant GUID");
+  v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
+  v.oneOf("vaultSku", sku, ["standard", "premium"]);
+  v.oneOf("keyType", keyType, ["RSA", "RSA-HSM"]);
+  v.oneOf("keySize", keySize, CMK_KEY_SIZES);
+  if (keyType === "RSA-HSM" && !args.existingVault) v.check(sku === "premium", "keyType", keyType, `RSA with a standard vault; RSA-HSM needs vaultSku "premium"`);
+  if (args.vaultName !== undefined) {
+    v.pattern("vaultName", args.vaultName, /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "3–24 letters, digits and hyphens, starting with a letter");
+  }
+  if (args.keyName !== undefined) v.pattern("keyName", args.keyName, /^[a-zA-Z0-9-]{1,127}$/, "1–127 letters, digits and hyphens");
+  v.pattern("rotation.expiryTime", expiryTime, ISO_DURATION, "an ISO-8601 duration such as P1Y");
+  v.pattern("rotation.rotateBefore", rotateBefore, ISO_DURATION, "an ISO-8601 duration such as P30D");
+  if (args.vaultName !== undefined && args.existingVault) v.fail("vaultName", args.vaultName, "not set together with existingVault");
+  v.oneOf("lock", args.lock ?? "CanNotDelete", ["CanNotDelete", "ReadOnly", "None"]);
+  return { sku, keyType, keySize, expiryTime, rotateBefore };
+}
+
 export class CustomerManagedKey extends pulumi.ComponentResource implements CmkRef {
   readonly vault?: keyvault.Vault;
   readonly key: keyvault.Key;
@@ -68,26 +93,7 @@ export class CustomerManagedKey extends pulumi.ComponentResource implements CmkR
   readonly keyType: "RSA" | "RSA-HSM";
 
   constructor(name: string, args: CustomerManagedKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("CustomerManagedKey", name);
-    const sku = args.vaultSku ?? "standard";
-    const keyType = args.keyType ?? (sku === "premium" ? "RSA-HSM" : "RSA");
-    const keySize = args.keySize ?? 3072;
-    const expiryTime = args.rotation?.expiryTime ?? "P1Y";
-    const rotateBefore = args.rotation?.rotateBefore ?? "P30D";
-    v.pattern("tenantId", args.tenantId, GUID, "a tenant GUID");
-    v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
-    v.oneOf("vaultSku", sku, ["standard", "premium"]);
-    v.oneOf("keyType", keyType, ["RSA", "RSA-HSM"]);
-    v.oneOf("keySize", keySize, CMK_KEY_SIZES);
-    if (keyType === "RSA-HSM" && !args.existingVault) v.check(sku === "premium", "keyType", keyType, `RSA with a standard vault; RSA-HSM needs vaultSku "premium"`);
-    if (args.vaultName !== undefined) {
-      v.pattern("vaultName", args.vaultName, /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "3–24 letters, digits and hyphens, starting with a letter");
-    }
-    if (args.keyName !== undefined) v.pattern("keyName", args.keyName, /^[a-zA-Z0-9-]{1,127}$/, "1–127 letters, digits and hyphens");
-    v.pattern("rotation.expiryTime", expiryTime, ISO_DURATION, "an ISO-8601 duration such as P1Y");
-    v.pattern("rotation.rotateBefore", rotateBefore, ISO_DURATION, "an ISO-8601 duration such as P30D");
-    if (args.vaultName !== undefined && args.existingVault) v.fail("vaultName", args.vaultName, "not set together with existingVault");
-    v.oneOf("lock", args.lock ?? "CanNotDelete", ["CanNotDelete", "ReadOnly", "None"]);
+    const { sku, keyType, keySize, expiryTime, rotateBefore } = validateCustomerManagedKeyArgs(name, args);
 
     super("sqlfleet:keyvault:CustomerManagedKey", name, {}, opts);
     this.keySize = keySize;

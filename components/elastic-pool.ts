@@ -31,6 +31,36 @@ export interface ElasticPoolArgs {
   tags?: Tags;
 }
 
+/** Checks ElasticPool args without creating anything; the constructor runs it before registering. */
+export function validateElasticPoolArgs(name: string, args: ElasticPoolArgs) {
+  const v: Validator = new Validator("ElasticPool", name);
+  v.pattern("poolName", args.poolName, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,127}$/, "1–128 letters, digits, '-' and '_'");
+  v.oneOf("edition", args.edition, ["GeneralPurpose", "BusinessCritical", "Hyperscale"]);
+  const size = poolSize(args.edition, args.vCores);
+  if (!size) v.fail("vCores", args.vCores, `one of ${describeVCoreChoices(args.edition)} for ${args.edition} pools`);
+  const hyperscale = args.edition === "Hyperscale";
+  if (hyperscale) {
+    v.check(args.maxSizeGb === undefined, "maxSizeGb", args.maxSizeGb, "not set for Hyperscale pools (storage grows on demand)");
+  } else if (args.maxSizeGb !== undefined) {
+    v.intRange("maxSizeGb", args.maxSizeGb, 1, size.maxDataGb);
+  }
+  if (args.perDatabase) {
+    const { minVCores, maxVCores } = args.perDatabase;
+    const allowed = `0, 0.25, 0.5 or a whole number up to the pool's ${args.vCores} vCores`;
+    v.check(isValidPerDatabaseVCores(minVCores, args.vCores), "perDatabase.minVCores", minVCores, allowed);
+    v.check(isValidPerDatabaseVCores(maxVCores, args.vCores) && maxVCores > 0, "perDatabase.maxVCores", maxVCores, `${allowed}, above 0`);
+    v.check(minVCores <= maxVCores, "perDatabase.minVCores", minVCores, `at most perDatabase.maxVCores (${maxVCores})`);
+  }
+  if (args.haReplicas !== undefined) {
+    v.check(hyperscale, "haReplicas", args.haReplicas, "only for Hyperscale pools (GP/BC replicas are built in)");
+    v.intRange("haReplicas", args.haReplicas, 0, HYPERSCALE_MAX_HA_REPLICAS);
+  }
+  if (args.licenseType !== undefined) v.oneOf("licenseType", args.licenseType, ["LicenseIncluded", "BasePrice"]);
+  v.oneOf("lock", args.lock ?? "None", ["CanNotDelete", "ReadOnly", "None"]);
+  validateAlerts(v, args.alerts);
+  return { size, hyperscale };
+}
+
 export class ElasticPool extends pulumi.ComponentResource implements PoolRef {
   readonly pool: sql.ElasticPool;
   readonly id: pulumi.Output<string>;
@@ -43,31 +73,7 @@ export class ElasticPool extends pulumi.ComponentResource implements PoolRef {
   readonly zoneRedundant: boolean;
 
   constructor(name: string, args: ElasticPoolArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("ElasticPool", name);
-    v.pattern("poolName", args.poolName, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,127}$/, "1–128 letters, digits, '-' and '_'");
-    v.oneOf("edition", args.edition, ["GeneralPurpose", "BusinessCritical", "Hyperscale"]);
-    const size = poolSize(args.edition, args.vCores);
-    if (!size) v.fail("vCores", args.vCores, `one of ${describeVCoreChoices(args.edition)} for ${args.edition} pools`);
-    const hyperscale = args.edition === "Hyperscale";
-    if (hyperscale) {
-      v.check(args.maxSizeGb === undefined, "maxSizeGb", args.maxSizeGb, "not set for Hyperscale pools (storage grows on demand)");
-    } else if (args.maxSizeGb !== undefined) {
-      v.intRange("maxSizeGb", args.maxSizeGb, 1, size.maxDataGb);
-    }
-    if (args.perDatabase) {
-      const { minVCores, maxVCores } = args.perDatabase;
-      const allowed = `0, 0.25, 0.5 or a whole number up to the pool's ${args.vCores} vCores`;
-      v.check(isValidPerDatabaseVCores(minVCores, args.vCores), "perDatabase.minVCores", minVCores, allowed);
-      v.check(isValidPerDatabaseVCores(maxVCores, args.vCores) && maxVCores > 0, "perDatabase.maxVCores", maxVCores, `${allowed}, above 0`);
-      v.check(minVCores <= maxVCores, "perDatabase.minVCores", minVCores, `at most perDatabase.maxVCores (${maxVCores})`);
-    }
-    if (args.haReplicas !== undefined) {
-      v.check(hyperscale, "haReplicas", args.haReplicas, "only for Hyperscale pools (GP/BC replicas are built in)");
-      v.intRange("haReplicas", args.haReplicas, 0, HYPERSCALE_MAX_HA_REPLICAS);
-    }
-    if (args.licenseType !== undefined) v.oneOf("licenseType", args.licenseType, ["LicenseIncluded", "BasePrice"]);
-    v.oneOf("lock", args.lock ?? "None", ["CanNotDelete", "ReadOnly", "None"]);
-    validateAlerts(v, args.alerts);
+    const { size, hyperscale } = validateElasticPoolArgs(name, args);
 
     super("sqlfleet:sql:ElasticPool", name, {}, opts);
     this.name = args.poolName;

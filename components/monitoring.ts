@@ -23,6 +23,23 @@ export interface MonitoringArgs {
   tags?: Tags;
 }
 
+/** Checks Monitoring args without creating anything; the constructor runs it before registering. */
+export function validateMonitoringArgs(name: string, args: MonitoringArgs) {
+  const v: Validator = new Validator("Monitoring", name);
+  v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
+  if (args.workspaceName !== undefined) v.pattern("workspaceName", args.workspaceName, /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/, "4–63 letters, digits and hyphens");
+  const retention = args.retentionInDays ?? 90;
+  v.intRange("retentionInDays", retention, 30, 730);
+  const seen = new Set<string>();
+  for (const [i, t] of (args.targets ?? []).entries()) {
+    v.pattern(`targets[${i}].name`, t.name, /^[a-z0-9][a-z0-9-]{0,62}$/, "a lower-case name for the setting");
+    v.check(!seen.has(t.name), `targets[${i}].name`, t.name, "unique target names");
+    seen.add(t.name);
+    v.oneOf(`targets[${i}].kind`, t.kind, ["server", "pool", "database", "vault", "postgres"]);
+  }
+  return { retention };
+}
+
 export class Monitoring extends pulumi.ComponentResource {
   readonly workspace: operationalinsights.Workspace;
   readonly workspaceId: pulumi.Output<string>;
@@ -33,18 +50,7 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly diagnostics: Diagnostics;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("Monitoring", name);
-    v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
-    if (args.workspaceName !== undefined) v.pattern("workspaceName", args.workspaceName, /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/, "4–63 letters, digits and hyphens");
-    const retention = args.retentionInDays ?? 90;
-    v.intRange("retentionInDays", retention, 30, 730);
-    const seen = new Set<string>();
-    for (const [i, t] of (args.targets ?? []).entries()) {
-      v.pattern(`targets[${i}].name`, t.name, /^[a-z0-9][a-z0-9-]{0,62}$/, "a lower-case name for the setting");
-      v.check(!seen.has(t.name), `targets[${i}].name`, t.name, "unique target names");
-      seen.add(t.name);
-      v.oneOf(`targets[${i}].kind`, t.kind, ["server", "pool", "database", "vault", "postgres"]);
-    }
+    const { retention } = validateMonitoringArgs(name, args);
 
     super("sqlfleet:monitor:Monitoring", name, {}, opts);
     this.workspace = new operationalinsights.Workspace(

@@ -52,6 +52,51 @@ export interface PostgresServerArgs extends ProtectionArgs {
 
 const PRINCIPAL_TYPE = { User: "user", Group: "group", Application: "servicePrincipal" } as const;
 
+/** Checks PostgresServer args without creating anything; the constructor runs it before registering. */
+export function validatePostgresServerArgs(name: string, args: PostgresServerArgs) {
+  const v: Validator = new Validator("PostgresServer", name);
+  v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
+  if (args.serverName !== undefined) v.pattern("serverName", args.serverName, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3–63 lower-case letters, digits and hyphens");
+  const version = args.version ?? "17";
+  v.oneOf("version", version, ["14", "15", "16", "17", "18"]);
+  v.pattern("skuName", args.skuName, /^Standard_[A-Za-z0-9_]+$/, "an Azure VM size such as Standard_D4ds_v5");
+  v.oneOf("tier", args.tier, ["Burstable", "GeneralPurpose", "MemoryOptimized"]);
+  const storageGb = args.storageGb ?? 128;
+  v.oneOf("storageGb", storageGb, PG_STORAGE_SIZES_GB);
+  v.required("entraAdmin", args.entraAdmin, "an Entra admin (Entra authentication is always on)");
+  validateEntraAdmin(v, args.entraAdmin);
+  const passwordAuth = args.passwordAuth ?? false;
+  if (passwordAuth) {
+    v.required("passwordAdmin", args.passwordAdmin, "a login and password when passwordAuth is true");
+    v.pattern("passwordAdmin.login", args.passwordAdmin.login, /^[a-z_][a-z0-9_]{0,62}$/, "a lower-case PostgreSQL role name");
+    v.check(!["azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public", "postgres"].includes(args.passwordAdmin.login), "passwordAdmin.login", args.passwordAdmin.login, "not a reserved role name");
+  } else {
+    v.check(args.passwordAdmin === undefined, "passwordAdmin", args.passwordAdmin?.login, "only with passwordAuth: true");
+  }
+  v.required("cmk.primary", args.cmk?.primary, "a customer-managed key (CMK can only be set when the server is created)");
+  const ha = args.ha ?? "ZoneRedundant";
+  v.oneOf("ha", ha, ["ZoneRedundant", "SameZone", "Disabled"]);
+  if (args.tier === "Burstable") v.check(ha === "Disabled", "ha", ha, `"Disabled" for the Burstable tier (high availability needs GeneralPurpose or MemoryOptimized)`);
+  const geo = args.geoRedundantBackup ?? true;
+  if (geo) v.required("cmk.geoBackup", args.cmk.geoBackup, "a key and identity in the paired region: geo-redundant backups of a CMK server are encrypted with their own key");
+  const retention = args.backupRetentionDays ?? PG_BACKUP_RETENTION_DAYS.max;
+  v.intRange("backupRetentionDays", retention, PG_BACKUP_RETENTION_DAYS.min, PG_BACKUP_RETENTION_DAYS.max);
+  v.required("network", args.network, "a delegated subnet with a private DNS zone, or a private endpoint (public access is off)");
+  const params = Object.entries(args.parameters ?? {});
+  for (const [k, value] of params) {
+    v.pattern(`parameters.${k}`, k, /^[a-z][a-z0-9_.]{0,127}$/, "a PostgreSQL parameter name (lower case)");
+    v.check(typeof value === "string" && value.length > 0, `parameters.${k}`, value, "a non-empty string value");
+  }
+  const dbs = args.databases ?? [];
+  for (const [i, d] of dbs.entries()) {
+    v.pattern(`databases[${i}]`, d, /^[a-zA-Z_][a-zA-Z0-9_-]{0,62}$/, "a database name of letters, digits, '_' and '-'");
+    v.check(!["postgres", "azure_maintenance", "azure_sys", "template0", "template1"].includes(d), `databases[${i}]`, d, "not a system database name");
+    v.check(dbs.indexOf(d) === i, `databases[${i}]`, d, "each database once");
+  }
+  v.oneOf("lock", args.lock ?? "None", ["CanNotDelete", "ReadOnly", "None"]);
+  return { version, storageGb, passwordAuth, ha, geo, retention, params, dbs };
+}
+
 export class PostgresServer extends pulumi.ComponentResource {
   readonly server: dbforpostgresql.Server;
   readonly id: pulumi.Output<string>;
@@ -63,46 +108,7 @@ export class PostgresServer extends pulumi.ComponentResource {
   readonly databases: Record<string, dbforpostgresql.Database> = {};
 
   constructor(name: string, args: PostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("PostgresServer", name);
-    v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
-    if (args.serverName !== undefined) v.pattern("serverName", args.serverName, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3–63 lower-case letters, digits and hyphens");
-    const version = args.version ?? "17";
-    v.oneOf("version", version, ["14", "15", "16", "17", "18"]);
-    v.pattern("skuName", args.skuName, /^Standard_[A-Za-z0-9_]+$/, "an Azure VM size such as Standard_D4ds_v5");
-    v.oneOf("tier", args.tier, ["Burstable", "GeneralPurpose", "MemoryOptimized"]);
-    const storageGb = args.storageGb ?? 128;
-    v.oneOf("storageGb", storageGb, PG_STORAGE_SIZES_GB);
-    v.required("entraAdmin", args.entraAdmin, "an Entra admin (Entra authentication is always on)");
-    validateEntraAdmin(v, args.entraAdmin);
-    const passwordAuth = args.passwordAuth ?? false;
-    if (passwordAuth) {
-      v.required("passwordAdmin", args.passwordAdmin, "a login and password when passwordAuth is true");
-      v.pattern("passwordAdmin.login", args.passwordAdmin.login, /^[a-z_][a-z0-9_]{0,62}$/, "a lower-case PostgreSQL role name");
-      v.check(!["azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public", "postgres"].includes(args.passwordAdmin.login), "passwordAdmin.login", args.passwordAdmin.login, "not a reserved role name");
-    } else {
-      v.check(args.passwordAdmin === undefined, "passwordAdmin", args.passwordAdmin?.login, "only with passwordAuth: true");
-    }
-    v.required("cmk.primary", args.cmk?.primary, "a customer-managed key (CMK can only be set when the server is created)");
-    const ha = args.ha ?? "ZoneRedundant";
-    v.oneOf("ha", ha, ["ZoneRedundant", "SameZone", "Disabled"]);
-    if (args.tier === "Burstable") v.check(ha === "Disabled", "ha", ha, `"Disabled" for the Burstable tier (high availability needs GeneralPurpose or MemoryOptimized)`);
-    const geo = args.geoRedundantBackup ?? true;
-    if (geo) v.required("cmk.geoBackup", args.cmk.geoBackup, "a key and identity in the paired region: geo-redundant backups of a CMK server are encrypted with their own key");
-    const retention = args.backupRetentionDays ?? PG_BACKUP_RETENTION_DAYS.max;
-    v.intRange("backupRetentionDays", retention, PG_BACKUP_RETENTION_DAYS.min, PG_BACKUP_RETENTION_DAYS.max);
-    v.required("network", args.network, "a delegated subnet with a private DNS zone, or a private endpoint (public access is off)");
-    const params = Object.entries(args.parameters ?? {});
-    for (const [k, value] of params) {
-      v.pattern(`parameters.${k}`, k, /^[a-z][a-z0-9_.]{0,127}$/, "a PostgreSQL parameter name (lower case)");
-      v.check(typeof value === "string" && value.length > 0, `parameters.${k}`, value, "a non-empty string value");
-    }
-    const dbs = args.databases ?? [];
-    for (const [i, d] of dbs.entries()) {
-      v.pattern(`databases[${i}]`, d, /^[a-zA-Z_][a-zA-Z0-9_-]{0,62}$/, "a database name of letters, digits, '_' and '-'");
-      v.check(!["postgres", "azure_maintenance", "azure_sys", "template0", "template1"].includes(d), `databases[${i}]`, d, "not a system database name");
-      v.check(dbs.indexOf(d) === i, `databases[${i}]`, d, "each database once");
-    }
-    v.oneOf("lock", args.lock ?? "None", ["CanNotDelete", "ReadOnly", "None"]);
+    const { version, storageGb, passwordAuth, ha, geo, retention, params, dbs } = validatePostgresServerArgs(name, args);
 
     super("sqlfleet:dbforpostgresql:PostgresServer", name, {}, opts);
     this.location = args.location;

@@ -25,6 +25,22 @@ export interface RotatingCredentialArgs {
 /** Special characters safe inside ADO.NET / libpq connection strings and shells (no ; ' " @ / \ ` $). */
 export const PASSWORD_SPECIALS = "!#%*()-_=+[]{}:?.,~";
 
+/** Checks RotatingCredential args without creating anything; the constructor runs it before registering. */
+export function validateRotatingCredentialArgs(name: string, args: RotatingCredentialArgs) {
+  const v: Validator = new Validator("RotatingCredential", name);
+  v.pattern("rotationId", args.rotationId, /^[A-Za-z0-9._-]{1,64}$/, "1–64 letters, digits, '.', '_' and '-' (e.g. 2026-Q4)");
+  v.pattern("issuedOn", args.issuedOn, /^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
+  const issued = Date.parse(`${args.issuedOn}T00:00:00Z`);
+  v.check(Number.isFinite(issued) && new Date(issued).toISOString().startsWith(args.issuedOn), "issuedOn", args.issuedOn, "a real calendar date YYYY-MM-DD");
+  const days = args.expiresInDays ?? 90;
+  v.intRange("expiresInDays", days, 1, 365);
+  const length = args.length ?? 32;
+  v.intRange("length", length, 16, 128);
+  const secretName = args.secretName ?? name.replace(/[^0-9a-zA-Z-]/g, "-");
+  v.pattern("secretName", secretName, /^[0-9a-zA-Z-]{1,127}$/, "1–127 letters, digits and hyphens");
+  return { issued, days, length, secretName };
+}
+
 export class RotatingCredential extends pulumi.ComponentResource {
   /** Always a Pulumi secret. */
   readonly password: pulumi.Output<string>;
@@ -34,17 +50,7 @@ export class RotatingCredential extends pulumi.ComponentResource {
   readonly expiresOn: string;
 
   constructor(name: string, args: RotatingCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("RotatingCredential", name);
-    v.pattern("rotationId", args.rotationId, /^[A-Za-z0-9._-]{1,64}$/, "1–64 letters, digits, '.', '_' and '-' (e.g. 2026-Q4)");
-    v.pattern("issuedOn", args.issuedOn, /^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
-    const issued = Date.parse(`${args.issuedOn}T00:00:00Z`);
-    v.check(Number.isFinite(issued) && new Date(issued).toISOString().startsWith(args.issuedOn), "issuedOn", args.issuedOn, "a real calendar date YYYY-MM-DD");
-    const days = args.expiresInDays ?? 90;
-    v.intRange("expiresInDays", days, 1, 365);
-    const length = args.length ?? 32;
-    v.intRange("length", length, 16, 128);
-    const secretName = args.secretName ?? name.replace(/[^0-9a-zA-Z-]/g, "-");
-    v.pattern("secretName", secretName, /^[0-9a-zA-Z-]{1,127}$/, "1–127 letters, digits and hyphens");
+    const { issued, days, length, secretName } = validateRotatingCredentialArgs(name, args);
 
     super("sqlfleet:security:RotatingCredential", name, {}, opts);
     const expires = issued + days * 86_400_000;

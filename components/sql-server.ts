@@ -58,6 +58,44 @@ export function serverKeyName(keyUriWithVersion: pulumi.Input<string>): pulumi.O
   });
 }
 
+/** Checks SqlServer args without creating anything; the constructor runs it before registering. */
+export function validateSqlServerArgs(name: string, args: SqlServerArgs) {
+  const v: Validator = new Validator("SqlServer", name);
+  const entraOnly = args.entraOnly ?? true;
+  const publicAccess = args.publicNetworkAccess ?? "Disabled";
+  v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
+  if (args.serverName !== undefined) {
+    v.pattern("serverName", args.serverName, /^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/, "1–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen");
+  }
+  if (entraOnly) v.required("entraAdmin", args.entraAdmin, "an Entra admin (login, objectId, principalType, tenantId) when entraOnly is true");
+  if (args.entraAdmin) validateEntraAdmin(v, args.entraAdmin);
+  if (args.sqlAdmin) {
+    v.check(!entraOnly, "sqlAdmin", args.sqlAdmin.login, "only with entraOnly: false (Entra-only servers have no SQL admin)");
+    v.pattern("sqlAdmin.login", args.sqlAdmin.login, /^[a-zA-Z][a-zA-Z0-9_]{0,127}$/, "a login of letters, digits and underscores, starting with a letter");
+    v.check(!RESERVED_LOGINS.includes(args.sqlAdmin.login.toLowerCase()), "sqlAdmin.login", args.sqlAdmin.login, `not one of the reserved names ${RESERVED_LOGINS.join(", ")}`);
+    v.check(args.sqlAdmin.login !== args.entraAdmin?.login, "sqlAdmin.login", args.sqlAdmin.login, "a name different from entraAdmin.login");
+    v.required("sqlAdmin.password", args.sqlAdmin.password, "a password (e.g. RotatingCredential.password)");
+  }
+  if (!entraOnly && !args.entraAdmin) v.required("sqlAdmin", args.sqlAdmin, "an Entra admin or a SQL admin");
+  v.required("cmk", args.cmk, "a customer-managed key (CustomerManagedKey)");
+  v.oneOf("publicNetworkAccess", publicAccess, ["Disabled", "Enabled"]);
+  const rules = args.firewallRules ?? [];
+  if (rules.length > 0) v.check(publicAccess === "Enabled", "firewallRules", rules.map((r) => r.name), `none while publicNetworkAccess is "Disabled"`);
+  for (const [i, r] of rules.entries()) {
+    v.pattern(`firewallRules[${i}].name`, r.name, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,79}$/, "1–80 letters, digits, '-' and '_'");
+    v.pattern(`firewallRules[${i}].start`, r.start, IPV4, "an IPv4 address");
+    v.pattern(`firewallRules[${i}].end`, r.end, IPV4, "an IPv4 address");
+    v.check(r.start !== "0.0.0.0" || r.end !== "0.0.0.0", `firewallRules[${i}]`, r, "a real address range (0.0.0.0 opens the server to every Azure tenant)");
+  }
+  v.required("diagnostics", args.diagnostics, "a Log Analytics workspace for auditing");
+  const groups = args.auditActionGroups ?? [...DEFAULT_AUDIT_ACTION_GROUPS];
+  v.check(groups.length > 0, "auditActionGroups", groups, "at least one audit action group");
+  for (const g of groups) v.pattern("auditActionGroups", g, /^[A-Z_]+$/, "audit action group names such as FAILED_DATABASE_AUTHENTICATION_GROUP");
+  for (const e of args.alertEmails ?? []) v.pattern("alertEmails", e, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "e-mail addresses");
+  v.oneOf("lock", args.lock ?? "None", ["CanNotDelete", "ReadOnly", "None"]);
+  return { entraOnly, publicAccess, rules, groups };
+}
+
 export class SqlServer extends pulumi.ComponentResource implements ServerRef {
   readonly server: sql.Server;
   readonly id: pulumi.Output<string>;
@@ -74,39 +112,7 @@ export class SqlServer extends pulumi.ComponentResource implements ServerRef {
   readonly masterDiagnostics: pulumi.Resource;
 
   constructor(name: string, args: SqlServerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("SqlServer", name);
-    const entraOnly = args.entraOnly ?? true;
-    const publicAccess = args.publicNetworkAccess ?? "Disabled";
-    v.pattern("location", args.location, /^[a-z0-9]+$/, "an Azure region name such as westeurope");
-    if (args.serverName !== undefined) {
-      v.pattern("serverName", args.serverName, /^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/, "1–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen");
-    }
-    if (entraOnly) v.required("entraAdmin", args.entraAdmin, "an Entra admin (login, objectId, principalType, tenantId) when entraOnly is true");
-    if (args.entraAdmin) validateEntraAdmin(v, args.entraAdmin);
-    if (args.sqlAdmin) {
-      v.check(!entraOnly, "sqlAdmin", args.sqlAdmin.login, "only with entraOnly: false (Entra-only servers have no SQL admin)");
-      v.pattern("sqlAdmin.login", args.sqlAdmin.login, /^[a-zA-Z][a-zA-Z0-9_]{0,127}$/, "a login of letters, digits and underscores, starting with a letter");
-      v.check(!RESERVED_LOGINS.includes(args.sqlAdmin.login.toLowerCase()), "sqlAdmin.login", args.sqlAdmin.login, `not one of the reserved names ${RESERVED_LOGINS.join(", ")}`);
-      v.check(args.sqlAdmin.login !== args.entraAdmin?.login, "sqlAdmin.login", args.sqlAdmin.login, "a name different from entraAdmin.login");
-      v.required("sqlAdmin.password", args.sqlAdmin.password, "a password (e.g. RotatingCredential.password)");
-    }
-    if (!entraOnly && !args.entraAdmin) v.required("sqlAdmin", args.sqlAdmin, "an Entra admin or a SQL admin");
-    v.required("cmk", args.cmk, "a customer-managed key (CustomerManagedKey)");
-    v.oneOf("publicNetworkAccess", publicAccess, ["Disabled", "Enabled"]);
-    const rules = args.firewallRules ?? [];
-    if (rules.length > 0) v.check(publicAccess === "Enabled", "firewallRules", rules.map((r) => r.name), `none while publicNetworkAccess is "Disabled"`);
-    for (const [i, r] of rules.entries()) {
-      v.pattern(`firewallRules[${i}].name`, r.name, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,79}$/, "1–80 letters, digits, '-' and '_'");
-      v.pattern(`firewallRules[${i}].start`, r.start, IPV4, "an IPv4 address");
-      v.pattern(`firewallRules[${i}].end`, r.end, IPV4, "an IPv4 address");
-      v.check(r.start !== "0.0.0.0" || r.end !== "0.0.0.0", `firewallRules[${i}]`, r, "a real address range (0.0.0.0 opens the server to every Azure tenant)");
-    }
-    v.required("diagnostics", args.diagnostics, "a Log Analytics workspace for auditing");
-    const groups = args.auditActionGroups ?? [...DEFAULT_AUDIT_ACTION_GROUPS];
-    v.check(groups.length > 0, "auditActionGroups", groups, "at least one audit action group");
-    for (const g of groups) v.pattern("auditActionGroups", g, /^[A-Z_]+$/, "audit action group names such as FAILED_DATABASE_AUTHENTICATION_GROUP");
-    for (const e of args.alertEmails ?? []) v.pattern("alertEmails", e, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "e-mail addresses");
-    v.oneOf("lock", args.lock ?? "None", ["CanNotDelete", "ReadOnly", "None"]);
+    const { entraOnly, publicAccess, rules, groups } = validateSqlServerArgs(name, args);
 
     super("sqlfleet:sql:SqlServer", name, {}, opts);
     this.location = args.location;

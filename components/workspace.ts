@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FailoverGroup, validateFailoverGroupArgs, type FailoverGroupArgs } from "./failover-group";
 import { SqlDatabase, validateSqlDatabaseArgs, type BackupRedundancy, type DatabasePlacement, type LongTermRetention, type SqlDatabaseArgs } from "./sql-database";
-import type { AlertSettings, CmkRef, Diagnostics, ProtectionArgs, ServerRef, Tags } from "./types";
+import type { AlertSettings, CmkRef, DatabaseRef, Diagnostics, ProtectionArgs, ServerRef, Tags } from "./types";
 import { ComponentValidationError, Validator } from "./validation";
 
 export type WorkspaceDatabaseKind = "fhir" | "dicom";
@@ -42,6 +42,79 @@ function asWorkspaceError(name: string, e: unknown, mapField: (field: string) =>
   throw e;
 }
 
+/** The SqlDatabase args for one of the workspace's databases. */
+function databaseArgs(args: WorkspaceArgs, kind: WorkspaceDatabaseKind): SqlDatabaseArgs {
+  return {
+    server: args.server,
+    databaseName: `${args.customerId}-${kind}`,
+    placement: args.databases[kind]!,
+    backupRedundancy: args.backupRedundancy,
+    allowLocalBackupRedundancy: args.allowLocalBackupRedundancy,
+    shortTermRetentionDays: args.shortTermRetentionDays,
+    longTermRetention: args.longTermRetention,
+    databaseCmk: args.databaseCmk,
+    diagnostics: args.diagnostics,
+    alerts: args.alerts,
+    deprovision: args.deprovision,
+    tags: { ...(args.tags ?? {}), customer: args.customerId, workload: kind },
+  };
+}
+
+/** The FailoverGroup args for the workspace's databases, or undefined without `failover`. */
+function failoverArgs(args: WorkspaceArgs, databases: DatabaseRef[]): FailoverGroupArgs | undefined {
+  if (!args.failover) return undefined;
+  return {
+    failoverGroupName: args.failover.groupName ?? `fog-${args.customerId}`,
+    primary: args.server,
+    secondary: args.failover.secondary,
+    databases,
+    secondaryPoolNames: args.failover.secondaryPoolNames,
+    primaryKey: args.failover.primaryKey,
+    gracePeriodMinutes: args.failover.gracePeriodMinutes,
+    deprovision: args.deprovision,
+    tags: { ...(args.tags ?? {}), customer: args.customerId },
+  };
+}
+
+/** Checks Workspace args, and every child's, without creating anything. Returns the database kinds to create. */
+export function validateWorkspaceArgs(name: string, args: WorkspaceArgs): { kinds: WorkspaceDatabaseKind[] } {
+  const v: Validator = new Validator("Workspace", name);
+  v.pattern("customerId", args.customerId, /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "3–32 lower-case letters, digits and hyphens, starting with a letter");
+  const kinds = Object.keys(args.databases ?? {}) as WorkspaceDatabaseKind[];
+  v.check(kinds.length > 0, "databases", args.databases, "at least one of fhir, dicom");
+  for (const k of kinds) v.oneOf("databases", k, WORKSPACE_DATABASE_KINDS);
+  for (const [k, val] of Object.entries(args.tags ?? {})) {
+    v.check(k.length <= 512 && typeof val === "string" && val.length <= 256, `tags.${k}`, val, "tag names ≤ 512 and values ≤ 256 characters");
+  }
+  for (const kind of kinds) {
+    try {
+      validateSqlDatabaseArgs(`${name}-${kind}`, databaseArgs(args, kind));
+    } catch (e) {
+      asWorkspaceError(name, e, (f) => (f.startsWith("placement.") ? `databases.${kind}.${f.slice("placement.".length)}` : f === "databaseName" ? "customerId" : f));
+    }
+  }
+  const planned = failoverArgs(
+    args,
+    kinds.map((kind) => {
+      const p = args.databases[kind]!;
+      return { id: "", databaseName: `${args.customerId}-${kind}`, poolName: p.kind === "pool" ? p.pool.name : undefined };
+    }),
+  );
+  if (planned) {
+    try {
+      validateFailoverGroupArgs(`${name}-failover`, planned);
+    } catch (e) {
+      asWorkspaceError(name, e, (f) => {
+        if (f === "failoverGroupName") return "failover.groupName";
+        const m = /^databases\[(\d+)\]\.poolName$/.exec(f);
+        if (m) return `databases.${kinds[Number(m[1])]}.pool.name (failover.secondaryPoolNames)`;
+        return f === "primary.location" ? "server.location" : `failover.${f}`;
+      });
+    }
+  }
+  return { kinds };
+}
+
 export class Workspace extends pulumi.ComponentResource {
   readonly customerId: string;
   readonly databases: Partial<Record<WorkspaceDatabaseKind, SqlDatabase>> = {};
@@ -53,76 +126,17 @@ export class Workspace extends pulumi.ComponentResource {
   readonly databaseIds: Partial<Record<WorkspaceDatabaseKind, pulumi.Output<string>>> = {};
 
   constructor(name: string, args: WorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const v: Validator = new Validator("Workspace", name);
-    v.pattern("customerId", args.customerId, /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "3–32 lower-case letters, digits and hyphens, starting with a letter");
-    const kinds = Object.keys(args.databases ?? {}) as WorkspaceDatabaseKind[];
-    v.check(kinds.length > 0, "databases", args.databases, "at least one of fhir, dicom");
-    for (const k of kinds) v.oneOf("databases", k, WORKSPACE_DATABASE_KINDS);
-    for (const [k, val] of Object.entries(args.tags ?? {})) {
-      v.check(k.length <= 512 && typeof val === "string" && val.length <= 256, `tags.${k}`, val, "tag names ≤ 512 and values ≤ 256 characters");
-    }
-
-    const dbArgs = (kind: WorkspaceDatabaseKind): SqlDatabaseArgs => ({
-      server: args.server,
-      databaseName: `${args.customerId}-${kind}`,
-      placement: args.databases[kind]!,
-      backupRedundancy: args.backupRedundancy,
-      allowLocalBackupRedundancy: args.allowLocalBackupRedundancy,
-      shortTermRetentionDays: args.shortTermRetentionDays,
-      longTermRetention: args.longTermRetention,
-      databaseCmk: args.databaseCmk,
-      diagnostics: args.diagnostics,
-      alerts: args.alerts,
-      deprovision: args.deprovision,
-      tags: { ...(args.tags ?? {}), customer: args.customerId, workload: kind },
-    });
-    for (const kind of kinds) {
-      try {
-        validateSqlDatabaseArgs(`${name}-${kind}`, dbArgs(kind));
-      } catch (e) {
-        asWorkspaceError(name, e, (f) => (f.startsWith("placement.") ? `databases.${kind}.${f.slice("placement.".length)}` : f === "databaseName" ? "customerId" : f));
-      }
-    }
-    const fogArgs = (dbs: { id: pulumi.Input<string>; databaseName: string; poolName?: string }[]): FailoverGroupArgs | undefined =>
-      args.failover && {
-        failoverGroupName: args.failover.groupName ?? `fog-${args.customerId}`,
-        primary: args.server,
-        secondary: args.failover.secondary,
-        databases: dbs,
-        secondaryPoolNames: args.failover.secondaryPoolNames,
-        primaryKey: args.failover.primaryKey,
-        gracePeriodMinutes: args.failover.gracePeriodMinutes,
-        deprovision: args.deprovision,
-        tags: { ...(args.tags ?? {}), customer: args.customerId },
-      };
-    const planned = fogArgs(
-      kinds.map((kind) => {
-        const p = args.databases[kind]!;
-        return { id: "", databaseName: `${args.customerId}-${kind}`, poolName: p.kind === "pool" ? p.pool.name : undefined };
-      }),
-    );
-    if (planned) {
-      try {
-        validateFailoverGroupArgs(`${name}-failover`, planned);
-      } catch (e) {
-        asWorkspaceError(name, e, (f) => {
-          if (f === "failoverGroupName") return "failover.groupName";
-          const m = /^databases\[(\d+)\]\.poolName$/.exec(f);
-          if (m) return `databases.${kinds[Number(m[1])]}.pool.name (failover.secondaryPoolNames)`;
-          return f === "primary.location" ? "server.location" : `failover.${f}`;
-        });
-      }
-    }
+    const { kinds } = validateWorkspaceArgs(name, args);
 
     super("sqlfleet:workspace:Workspace", name, {}, opts);
     this.customerId = args.customerId;
     for (const kind of kinds) {
-      const db = new SqlDatabase(`${name}-${kind}`, dbArgs(kind), { parent: this });
+      const db = new SqlDatabase(`${name}-${kind}`, databaseArgs(args, kind), { parent: this });
       this.databases[kind] = db;
       this.databaseIds[kind] = db.id;
     }
     const members = kinds.map((k) => this.databases[k]!);
-    const finalFog = fogArgs(members);
+    const finalFog = failoverArgs(args, members);
     if (finalFog) {
       this.failoverGroup = new FailoverGroup(`${name}-failover`, finalFog, { parent: this });
       this.readWriteEndpoint = pulumi.output(this.failoverGroup.readWriteListener);
