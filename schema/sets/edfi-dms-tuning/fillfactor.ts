@@ -65,7 +65,7 @@ export function fillfactorMigration(o: EdfiTuningOptions): Migration {
           { forEach: { rows: "beforeImage", statements: [{ sql: "ALTER INDEX {{rel:qualified}} SET (fillfactor = {{value:number}})", autocommit: true }] } },
           reindexAll,
         ],
-        estimateRows: { sql: "SELECT coalesce(sum(reltuples), 0)::bigint AS n FROM pg_class WHERE oid IN (SELECT relid FROM pg_partition_tree('dms.reference') WHERE isleaf)" },
+        estimateRows: { sql: "SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint AS n FROM pg_class WHERE oid IN (SELECT relid FROM pg_partition_tree('dms.reference') WHERE isleaf)" },
       },
       {
         name: "validate",
