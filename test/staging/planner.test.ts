@@ -40,7 +40,7 @@ describe("strategy planner: estimates", () => {
     const e = estimateStaging(fhirLike(100 * GiB));
     const phase = Object.fromEntries(e.phases.map((p) => [p.phase, p.ms]));
     expect(phase["copy every row into staging"]).toBe(Math.round((10_000_000 * 1000) / r.stagingCopy.value));
-    expect(phase["cutover, leaf by leaf"]).toBe(10 * r.cutoverPerLeaf.value);
+    expect(phase["cutover, partition by partition"]).toBe(10 * r.cutoverPerLeaf.value);
     // The whole table once more (10 GB heap + 1.5 GB indexes) plus the new indexes.
     expect(e.extraBytes).toBe(Math.round(10_000_000_000 + 1_500_000_000 + 1_500_000_000 * NEW_INDEX_RATIO));
     const cut = e.lockWindows.find((l) => l.operation.startsWith("cutover"))!;
@@ -51,9 +51,9 @@ describe("strategy planner: estimates", () => {
 
   it("adds the re-hash of small leaves to the cutover window", () => {
     const stats = fhirLike(100 * GiB);
-    stats.leaves.push(leaf("resource_small", 40_000, false));
+    stats.leaves.push(leaf("resource_small", 4_000, false));
     const cut = estimateStaging(stats).lockWindows.find((l) => l.operation.startsWith("cutover"))!;
-    expect(cut.ms).toBe(r.cutoverPerLeaf.value + 2 * Math.round((40_000 * 1000) / r.hashScan.value));
+    expect(cut.ms).toBe(r.cutoverPerLeaf.value + 2 * Math.round((4_000 * 1000) / r.hashScan.value));
   });
 });
 
@@ -92,10 +92,20 @@ describe("strategy planner: recommendation", () => {
     expect(p.estimates.every((e) => e.feasible)).toBe(true);
   });
 
-  it("on SQL Server adds the index builds staging cannot avoid (SWITCH needs identical indexes)", () => {
+  it("on SQL Server stages only the conformance partitions and adds the index builds SWITCH cannot avoid", () => {
     const stats = { ...fhirLike(100 * GiB), engine: "mssql" as const, table: "dbo.Resource" };
     const stg = estimateStaging(stats);
-    expect(stg.phases.map((p) => p.phase)).toContain("new indexes on dbo.Resource (SWITCH needs identical indexes)");
+    const m = RATES.mssql;
+    expect(stg.phases.map((p) => [p.phase, p.ms])).toEqual([
+      ["new indexes on dbo.Resource (SWITCH needs identical indexes)", Math.round((2 * 10_000_000 * 1000) / m.indexBuild.value)],
+      ["setup (staging tables, sync trigger, CHECKs)", 2 * m.catalogDdl.value],
+      ["validate leaf CHECKs (non-blocking scan)", 0],
+      ["copy conformance rows into staging", Math.round((1_000_000 * 1000) / m.stagingCopy.value)],
+      ["validate counts + content checksums", 2 * Math.round((1_000_000 * 1000) / m.hashScan.value)],
+      ["cutover, partition by partition", m.cutoverPerLeaf.value],
+    ]);
+    // The conformance partition once more (1 GB + 150 MB × 5/3) + the new indexes on dbo.Resource (1.5 GB × 2/3).
+    expect(stg.extraBytes).toBe(Math.round(1_000_000_000 + 150_000_000 * (1 + NEW_INDEX_RATIO) + 1_500_000_000 * NEW_INDEX_RATIO));
     expect(stg.risks.some((x) => x.level === "high" && x.text.includes("identical indexes"))).toBe(true);
     expect(planStrategies(stats).recommended).toBe("incremental");
   });

@@ -8,7 +8,8 @@ export const NEW_INDEX_RATIO = 2 / 3;
 /** Above this share of rows changed in place, the incremental backfill rewrites most of the table anyway. */
 export const IN_PLACE_SHARE_LIMIT = 0.5;
 /** Default leaves re-verified under the cutover lock (staging option verifyUnderLockMaxRows). */
-export const VERIFY_UNDER_LOCK_MAX_ROWS = 50_000;
+import { DEFAULT_STAGING_OPTIONS } from "../staging/postgres";
+export const VERIFY_UNDER_LOCK_MAX_ROWS = DEFAULT_STAGING_OPTIONS.verifyUnderLockMaxRows;
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const WEIGHT = { low: 1, medium: 2, high: 3 } as const;
@@ -136,46 +137,49 @@ export function estimateStaging(stats: TableStats, r: EngineRates = RATES[stats.
   const t = totals(stats.leaves);
   const pg = stats.engine === "postgres";
   const newIndexBytes = t.index * NEW_INDEX_RATIO;
-  // The staging copy holds every leaf a second time, with the old and the new indexes, until the retired leaves are dropped.
-  const extra = t.heap + t.toast + t.index + newIndexBytes;
+  // PostgreSQL rebuilds every leaf (the new indexes come with the staged leaves; nothing is built on the live
+  // table). SQL Server stages only the conformance partitions: SWITCH needs identical tables, so dbo.Resource
+  // gets PartitionId and the new indexes online first and the other rows keep the default partition 2.
+  const staged = pg ? stats.leaves : stats.leaves.filter((l) => l.conformanceRows > 0);
+  const copyRows = pg ? t.rows : t.conformanceRows;
+  const extra = pg ? t.heap + t.toast + t.index + newIndexBytes : t.conformanceHeap + t.conformanceIndex * (1 + NEW_INDEX_RATIO) + newIndexBytes;
   const phases = [
-    { phase: "setup (staging leaves, sync triggers, CHECKs)", ms: r.catalogDdl.value * (1 + t.leaves), basis: `${t.leaves} leaves` },
-    { phase: "validate leaf CHECKs (non-blocking scan)", ms: pg ? msFor(t.rows, r.plainScan) : 0, basis: `${t.rows} rows` },
-    { phase: "copy every row into staging", ms: msFor(t.rows, r.stagingCopy), basis: `${t.rows} rows at ${r.stagingCopy.value} rows/s` },
-    { phase: "validate counts + content checksums", ms: 2 * msFor(t.rows, r.hashScan), basis: `2 × ${t.rows} rows at ${r.hashScan.value} rows/s` },
-    { phase: "cutover, leaf by leaf", ms: t.leaves * r.cutoverPerLeaf.value, basis: `${t.leaves} × ${r.cutoverPerLeaf.value} ms` },
+    { phase: "setup (staging tables, sync trigger, CHECKs)", ms: r.catalogDdl.value * (1 + staged.length), basis: `${staged.length} partitions` },
+    { phase: "validate leaf CHECKs (non-blocking scan)", ms: pg ? msFor(t.rows, r.plainScan) : 0, basis: pg ? `${t.rows} rows` : "not needed" },
+    { phase: pg ? "copy every row into staging" : "copy conformance rows into staging", ms: msFor(copyRows, r.stagingCopy), basis: `${copyRows} rows at ${r.stagingCopy.value} rows/s` },
+    { phase: "validate counts + content checksums", ms: 2 * msFor(copyRows, r.hashScan), basis: `2 × ${copyRows} rows at ${r.hashScan.value} rows/s` },
+    { phase: "cutover, partition by partition", ms: staged.length * r.cutoverPerLeaf.value, basis: `${staged.length} × ${r.cutoverPerLeaf.value} ms` },
   ];
   if (!pg) {
-    // SWITCH needs identical indexes on source and target: dbo.Resource must get the new indexes too.
-    phases.push({ phase: "new indexes on dbo.Resource (SWITCH needs identical indexes)", ms: 2 * msFor(t.rows, r.indexBuild), basis: `2 × ${t.rows} rows` });
+    phases.unshift({ phase: "new indexes on dbo.Resource (SWITCH needs identical indexes)", ms: 2 * msFor(t.rows, r.indexBuild), basis: `2 × ${t.rows} rows at ${r.indexBuild.value} rows/s` });
   }
-  const verified = stats.leaves.filter((l) => l.rows <= verifyMaxRows);
+  const verified = staged.filter((l) => l.rows <= verifyMaxRows);
   const biggestVerified = Math.max(0, ...verified.map((l) => l.rows));
   const cutoverMs = r.cutoverPerLeaf.value + (pg ? 2 * msFor(biggestVerified, r.hashScan) : 0);
   const locks: LockWindow[] = [
     { operation: "ADD COLUMN partition_id", mode: pg ? "AccessExclusive" : "Sch-M", scope: stats.table, blocksWrites: true, count: 1, ms: r.catalogDdl.value },
-    { operation: "sync trigger + CHECK on each leaf", mode: pg ? "ShareRowExclusive" : "Sch-M", scope: "one leaf", blocksWrites: true, count: t.leaves, ms: r.catalogDdl.value },
+    { operation: pg ? "sync trigger + CHECK on each leaf" : "sync trigger on dbo.Resource", mode: pg ? "ShareRowExclusive" : "Sch-M", scope: pg ? "one leaf" : stats.table, blocksWrites: true, count: pg ? t.leaves : 1, ms: r.catalogDdl.value },
     {
       operation: "copy batch",
       mode: pg ? "row share locks (FOR SHARE)" : "S locks on the rows read",
       scope: "the rows of one batch (their UPDATE/DELETE waits)",
       blocksWrites: true,
-      count: Math.ceil(t.rows / Math.max(1, (r.stagingCopy.value * r.batchTarget.value) / 1000)),
+      count: Math.ceil(copyRows / Math.max(1, (r.stagingCopy.value * r.batchTarget.value) / 1000)),
       ms: r.batchTarget.value,
     },
     {
       operation: pg ? "cutover: DETACH + ATTACH" : "cutover: SWITCH PARTITION ×2 in one transaction",
       mode: pg ? "AccessExclusive" : "Sch-M",
-      scope: pg ? "fhir.resource, all types (DETACH locks the parent)" : "one partition of dbo.Resource",
+      scope: pg ? "fhir.resource, all types (DETACH locks the parent)" : "dbo.Resource (Sch-M for the SWITCH)",
       blocksWrites: true,
-      count: t.leaves,
+      count: staged.length,
       ms: cutoverMs,
     },
   ];
-  const storage = storageRisk(extra, stats, "staging (a full second copy)");
+  const storage = storageRisk(extra, stats, pg ? "staging (a full second copy)" : "staging (copy of the conformance partitions + new indexes)");
   const risks: Risk[] = [storage.risk];
   risks.push({ level: "medium", text: "every write during the copy is written twice (sync trigger)" });
-  risks.push({ level: "medium", text: `${t.leaves} exclusive cutover locks (short, lock_timeout + retry): reads and writes pause${pg ? " on the whole table (DETACH locks the parent)" : " on that partition"}` });
+  risks.push({ level: "medium", text: `${staged.length} exclusive cutover locks (short, lock_timeout + retry): reads and writes pause${pg ? " on the whole table (DETACH locks the parent)" : " on that partition"}` });
   if (!pg) risks.push({ level: "high", text: "SQL Server: SWITCH requires identical indexes, so dbo.Resource still needs the online index builds" });
   risks.push({ level: "low", text: "rollback = switch back per leaf (milliseconds) until the retired leaves are dropped" });
   return {
@@ -184,10 +188,12 @@ export function estimateStaging(stats: TableStats, r: EngineRates = RATES[stats.
     durationMs: sum(phases.map((p) => p.ms)),
     phases,
     extraBytes: Math.round(extra),
-    extraBasis: "heap + TOAST + indexes of every leaf, plus the new indexes, until the retired leaves are dropped",
+    extraBasis: pg
+      ? "heap + TOAST + indexes of every leaf, plus the new indexes, until the retired leaves are dropped"
+      : "the conformance partitions once more (with the new indexes) + the new indexes on dbo.Resource",
     lockWindows: locks,
     longestBlockingMs: Math.max(...locks.filter((l) => l.blocksWrites).map((l) => l.ms)),
-    rollback: `switch back: ${t.leaves} × ≈ ${formatMs(r.cutoverPerLeaf.value)} (available until the retired leaves are dropped)`,
+    rollback: `switch back: ${staged.length} × ≈ ${formatMs(r.cutoverPerLeaf.value)} (available until the retired leaves are dropped)`,
     risks,
     riskScore: riskScore(risks),
   };
