@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CMK_KEY_SIZES } from "../placement/limits";
 import { diagnosticSetting } from "./diagnostics";
 import { keyMaterialOptions, lockResource, withTags } from "./options";
-import type { CmkRef, Diagnostics, Lock, ProtectionArgs, Tags } from "./types";
+import { privateEndpoint } from "./private-endpoint";
+import type { CmkRef, Diagnostics, Lock, PrivateAccess, ProtectionArgs, Tags } from "./types";
 import { ISO_DURATION, Validator } from "./validation";
 
 /** Built-in role "Key Vault Crypto Service Encryption User" (get, wrapKey, unwrapKey on keys of RBAC vaults). */
@@ -35,6 +36,8 @@ export interface CustomerManagedKeyArgs extends ProtectionArgs {
   additionalPrincipals?: Record<string, pulumi.Input<string>>;
   /** Subnets allowed through the vault firewall (trusted Azure services always bypass). */
   allowedSubnetIds?: pulumi.Input<string>[];
+  /** Private endpoint for the vault (privatelink.vaultcore.azure.net); not for an existing vault. */
+  privateAccess?: PrivateAccess;
   diagnostics?: Diagnostics;
   /** Lock on the vault; default CanNotDelete ("None" when deprovisioning). */
   lock?: Lock;
@@ -70,6 +73,7 @@ export function validateCustomerManagedKeyArgs(name: string, args: CustomerManag
   v.pattern("rotation.expiryTime", expiryTime, ISO_DURATION, "an ISO-8601 duration such as P1Y");
   v.pattern("rotation.rotateBefore", rotateBefore, ISO_DURATION, "an ISO-8601 duration such as P30D");
   if (args.vaultName !== undefined && args.existingVault) v.fail("vaultName", args.vaultName, "not set together with existingVault");
+  if (args.privateAccess && args.existingVault) v.fail("privateAccess", "(set)", "not set together with existingVault (the vault's owner manages its endpoints)");
   v.oneOf("lock", args.lock ?? "CanNotDelete", ["CanNotDelete", "ReadOnly", "None"]);
   return { sku, keyType, keySize, expiryTime, rotateBefore };
 }
@@ -174,6 +178,9 @@ export class CustomerManagedKey extends pulumi.ComponentResource implements CmkR
     }
 
     if (this.vault) {
+      if (args.privateAccess) {
+        privateEndpoint(`${name}-vault`, { resourceGroupName: args.resourceGroupName, location: args.location, targetId: this.vault.id, groupId: "vault", access: args.privateAccess, tags }, { parent: this });
+      }
       if (args.diagnostics) diagnosticSetting(`${name}-vault-diag`, this.vault.id, "vault", args.diagnostics, { parent: this });
       lockResource(`${name}-vault-lock`, this.vault.id, args.lock ?? "CanNotDelete", args.deprovision, this, [this.key]);
     }

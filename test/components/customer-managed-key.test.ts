@@ -99,6 +99,19 @@ describe("CustomerManagedKey", () => {
     expect(recording.ofType("azure-native:authorization:ManagementLockByScope")).toEqual([]);
   });
 
+  it("connects the vault through a private endpoint when asked", async () => {
+    const zone = "/subs/s/privateDnsZones/privatelink.vaultcore.azure.net";
+    const { recording } = await recordProgram(() => {
+      new CustomerManagedKey("cmk", { ...base, privateAccess: { subnetId: "/subs/s/subnets/data", privateDnsZoneId: zone } });
+    });
+    const vault = recording.one("cmk-vault");
+    expect(recording.one("cmk-vault-pe", "azure-native:network:PrivateEndpoint").inputs).toMatchObject({
+      subnet: { id: "/subs/s/subnets/data" },
+      privateLinkServiceConnections: [{ privateLinkServiceId: vault.outputs.id, groupIds: ["vault"] }],
+    });
+    expect(recording.one("cmk-vault-pe-dns").inputs).toMatchObject({ privateDnsZoneConfigs: [{ privateDnsZoneId: zone }] });
+  });
+
   it("uses an existing vault without creating one", async () => {
     const { recording } = await recordProgram(() => {
       new CustomerManagedKey("cmk", { resourceGroupName: RG, location: "westeurope", tenantId: TENANT, existingVault: { id: "/subscriptions/x/vaults/kv-shared", name: "kv-shared" } });
