@@ -10,12 +10,13 @@ import { withChecksums } from "../schema/checksum";
 import { postgresDialect } from "../schema/dialects/postgres";
 import { applySet } from "../schema/runner";
 import { buildSet } from "../schema/sets";
+import { edfiServerParameters } from "../schema/sets/edfi-dms-tuning/server-parameters";
 import { loadWorkloadData, nextCall, prng, seedDocuments, INSERT_REFERENCES_CALL, type WorkloadData } from "../schema/sets/edfi-dms/workload";
 
 const DOCUMENTS = Number(process.env.EDFI_BENCH_DOCUMENTS ?? 20_000);
 const REFS_PER_DOC = 5;
 const CLIENTS = Number(process.env.EDFI_BENCH_CLIENTS ?? 4);
-const PHASE_MS = Number(process.env.EDFI_BENCH_PHASE_MS ?? 6_000);
+const PHASE_MS = Number(process.env.EDFI_BENCH_PHASE_MS ?? 5_000);
 const ROUNDS = Number(process.env.EDFI_BENCH_ROUNDS ?? 3);
 const WARMUP_MS = 1_500;
 const TEMPLATE = "edfi_seed";
@@ -26,7 +27,13 @@ interface Phase {
   options?: Record<string, unknown>;
   /** Apply only the first n migrations of the set. */
   migrations?: number;
+  /** Clone this prepared database instead of the seed (the 64-leaf rebuild is copied once, not per round). */
+  template?: string;
+  /** Reload the server with edfiServerParameters (those this PostgreSQL knows) for the phase. */
+  serverParameters?: boolean;
 }
+
+const TEMPLATE_64 = "edfi_seed_64";
 
 const PHASES: Phase[] = [
   { label: "baseline (seed 004 schema)" },
@@ -34,6 +41,8 @@ const PHASES: Phase[] = [
   { label: "+ fillfactor 85, reindexed (0002)", options: {}, migrations: 2 },
   { label: "+ drop Reference→Document FK (0004) = tuned", options: {} },
   { label: "tuned + Alias FK deferred (0003)", options: { deferAliasFk: true } },
+  { label: "tuned + server parameters", options: {}, serverParameters: true },
+  { label: "tuned + 64 partitions (0006, online rebuild)", template: TEMPLATE_64 },
 ];
 
 interface PhaseResult {
@@ -121,10 +130,11 @@ async function client(url: string, data: WorkloadData, seed: number, warmUntil: 
 
 async function measure(server: EmbeddedPostgresHandle, phase: Phase, n: number): Promise<PhaseResult> {
   const db = `edfi_phase_${n}`;
-  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${db} TEMPLATE ${TEMPLATE}`));
+  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${db} TEMPLATE ${phase.template ?? TEMPLATE}`));
   const url = server.urlFor(db);
   try {
     await applyPhase(url, phase);
+    if (phase.serverParameters) await setServerParameters(server, true);
     const data = await withClient(url, loadWorkloadData);
     const start = Date.now();
     const warmUntil = start + WARMUP_MS;
@@ -155,8 +165,49 @@ async function measure(server: EmbeddedPostgresHandle, phase: Phase, n: number):
       tableMb: stats.tbl_mb,
     };
   } finally {
+    if (phase.serverParameters) await setServerParameters(server, false);
     await withClient(server.url, (c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
   }
+}
+
+/**
+ * ALTER SYSTEM + reload for the parameters this server knows and can change without a restart (the Azure-only
+ * ones are skipped; autovacuum_naptime stays at the command-line value, which takes precedence).
+ */
+async function setServerParameters(server: EmbeddedPostgresHandle, on: boolean): Promise<void> {
+  await withClient(server.url, async (c) => {
+    const known = await c.query<{ name: string }>(
+      "SELECT name FROM pg_settings WHERE name = ANY($1::text[]) AND context IN ('sighup', 'superuser', 'user')",
+      [Object.keys(edfiServerParameters)],
+    );
+    for (const { name } of known.rows) {
+      // Names come from pg_settings (validated identifiers); values are literals of our own settings object.
+      if (on) await c.query(`ALTER SYSTEM SET ${name} = '${edfiServerParameters[name].replace(/'/g, "''")}'`);
+      else await c.query(`ALTER SYSTEM RESET ${name}`);
+    }
+    await c.query("SELECT pg_reload_conf()");
+  });
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+/** The seed rebuilt to 64 Reference leaves through the tuning set (online rebuild included), once per run. */
+async function prepareTemplate64(server: EmbeddedPostgresHandle): Promise<void> {
+  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${TEMPLATE_64} TEMPLATE ${TEMPLATE}`));
+  const session = await postgresDialect.connect({ engine: "postgres", url: server.urlFor(TEMPLATE_64) });
+  const t0 = Date.now();
+  try {
+    const r = await applySet(session, buildSet("edfi-dms-tuning", "postgres", { referencePartitions: 64, allowRebuild: true }));
+    console.log(`online rebuild 16 → 64 leaves: ${r.rowsMoved} rows copied in ${((Date.now() - t0) / 1000).toFixed(1)} s (plus the other tuning steps)`);
+  } finally {
+    await session.close();
+  }
+  await withClient(server.urlFor(TEMPLATE_64), async (c) => {
+    await c.query("VACUUM (ANALYZE)");
+    const r = await c.query(
+      "SELECT count(*) FILTER (WHERE n > 0)::int AS used, count(*)::int AS leaves FROM (SELECT (SELECT count(*) FROM dms.reference WHERE tableoid = relid) AS n FROM pg_partition_tree('dms.reference') WHERE isleaf) s",
+    );
+    console.log(`64-leaf Reference: ${r.rows[0].used} of ${r.rows[0].leaves} leaves hold rows (partition keys are 0..15)`);
+  });
 }
 
 function median(xs: number[]): number {
@@ -225,6 +276,7 @@ export async function run(): Promise<void> {
         `every run on a fresh copy of the same seeded database`,
     );
     await prepareTemplate(server);
+    await prepareTemplate64(server);
     const byPhase: PhaseResult[][] = PHASES.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < PHASES.length; k++) {
