@@ -53,10 +53,10 @@ export function throttleReason(h: HealthSignals, p: ThrottlePolicy): string | un
   return undefined;
 }
 
-/** Next batch size from the measured rate: rate × target, growth capped, halved when a batch overran. */
+/** Next batch size from the measured rate: rate × target, growth capped, halved when a batch overran by 50%. */
 export function nextBatchSize(current: number, emaKeysPerSec: number, lastMs: number, bounds: { targetMs: number; min: number; max: number }): number {
   let next: number;
-  if (lastMs > 2 * bounds.targetMs) next = current * 0.5;
+  if (lastMs > 1.5 * bounds.targetMs) next = current * 0.5;
   else next = Math.min(current * GROWTH, (emaKeysPerSec * bounds.targetMs) / 1000);
   return Math.max(bounds.min, Math.min(bounds.max, Math.round(next)));
 }
@@ -136,8 +136,14 @@ export async function runBackfill(ctx: BackfillContext): Promise<BackfillOutcome
   const batchMs: number[] = [];
   let lastHealthAt = 0;
 
+  // Scopes of one task have the same row shape: a fresh scope starts from what the previous one learned.
+  let learned: { batchSize: number; ema: number } | undefined;
   for (const cp of cps) {
     if (cp.state === "done") continue;
+    if (learned && cp.emaRowsPerSec === 0 && cp.lastKey === KEY_MIN) {
+      cp.batchSize = learned.batchSize;
+      cp.emaRowsPerSec = learned.ema;
+    }
     for (;;) {
       if (opts.shouldPause?.()) return { status: "paused", rowsMoved, batches, batchMs };
       if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) return { status: "paused", rowsMoved, batches, batchMs };
@@ -177,6 +183,7 @@ export async function runBackfill(ctx: BackfillContext): Promise<BackfillOutcome
         // No key beyond the checkpoint: the walk and the sweep above the high-water mark are complete.
         await ledger.advanceCheckpoint(session, cp, { lastKey: bigintMax(cp.lastKey, cp.highWaterKey), rowsAdded: 0, batchSize: cp.batchSize, ema: cp.emaRowsPerSec, state: "done" });
         cp.state = "done";
+        if (cp.emaRowsPerSec > 0) learned = { batchSize: cp.batchSize, ema: cp.emaRowsPerSec };
         break;
       }
       const ms = Math.max(1, Date.now() - t0);

@@ -39,7 +39,7 @@ export async function seedDemoResources(session: DbSession, set: MigrationSet, c
     [types],
   );
   const ids = await session.query<{ resource_type_id: number; name: string }>(
-    "SELECT resource_type_id, name FROM fhir.resource_type WHERE name = ANY($1::text[])",
+    "SELECT resource_type_id, name FROM fhir.resource_type WHERE name = ANY($1::text[]) ORDER BY resource_type_id",
     [types],
   );
   for (const r of ids.rows) {

@@ -50,6 +50,30 @@ async function applyFor(i: SchemaInputs, id: string): Promise<SchemaOutputs> {
   return outs;
 }
 
+/**
+ * Best effort, bounded: the ledger's view of the set ("completed", "drifted" when it no longer is, or undefined
+ * when the database cannot be reached, e.g. during a preview without network). Never throws.
+ */
+async function ledgerState(i: SchemaInputs, timeoutMs = 5000): Promise<string | undefined> {
+  const probe = (async () => {
+    const session = await openSession(i);
+    try {
+      const set = setFor(i);
+      const st = await setStatus(session, set.name, set);
+      return st.state === "completed" ? "completed" : "drifted";
+    } finally {
+      await session.close();
+    }
+  })().catch(() => undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), timeoutMs)));
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
 export const databaseSchemaProvider = {
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     return { inputs: news, failures: checkInputs(news) };
@@ -66,6 +90,7 @@ export const databaseSchemaProvider = {
     const changed: string[] = [];
     if (checksum === undefined || checksum !== olds.setChecksum) changed.push("setChecksum");
     if (olds.state !== "completed") changed.push("state");
+    else if (replaces.length === 0 && (await ledgerState(news)) === "drifted") changed.push("ledger");
     for (const k of ["options", "paused", "timeBudgetSeconds", "baseline", "rollbackOnDelete", "authentication", "user", "password", "port", "ssl"] as const) {
       if (JSON.stringify(olds[k]) !== JSON.stringify(news[k])) changed.push(k);
     }
