@@ -35,23 +35,57 @@ function int(name: string, v: number, min: number, max: number): number {
   return v;
 }
 
-/** Indexes dbo.Resource has (FHIR server main, research/migrations.md §3.2) plus the partition-aware ones. */
-function indexDdl(table: string, suffix: string): string[] {
-  const on = "ON PartitionScheme_ResourceTypeId (ResourceTypeId)";
-  const w = "WITH (DATA_COMPRESSION = PAGE)";
-  return [
-    `CREATE NONCLUSTERED INDEX [IX_ResourceTypeId_TransactionId${suffix}] ON ${table} (ResourceTypeId, TransactionId) WHERE TransactionId IS NOT NULL ${w} ${on}`,
-    `CREATE NONCLUSTERED INDEX [IX_ResourceTypeId_HistoryTransactionId${suffix}] ON ${table} (ResourceTypeId, HistoryTransactionId) WHERE HistoryTransactionId IS NOT NULL ${w} ${on}`,
-    `CREATE UNIQUE NONCLUSTERED INDEX [IX_Resource_ResourceTypeId_ResourceId_Version${suffix}] ON ${table} (ResourceTypeId, ResourceId, Version) ${w} ${on}`,
-    `CREATE UNIQUE NONCLUSTERED INDEX [IX_Resource_ResourceTypeId_ResourceId${suffix}] ON ${table} (ResourceTypeId, ResourceId) INCLUDE (Version, IsDeleted) WHERE IsHistory = 0 ${w} ${on}`,
-    `CREATE UNIQUE NONCLUSTERED INDEX [IX_Resource_ResourceTypeId_ResourceSurrgateId${suffix}] ON ${table} (ResourceTypeId, ResourceSurrogateId) WHERE IsHistory = 0 AND IsDeleted = 0 ${w} ${on}`,
-    `CREATE UNIQUE NONCLUSTERED INDEX [IX_Resource_PartitionId_ResourceTypeId_ResourceId_Version${suffix}] ON ${table} (PartitionId, ResourceTypeId, ResourceId, Version) ${w} ${on}`,
-    `CREATE UNIQUE NONCLUSTERED INDEX [IX_Resource_PartitionId_ResourceTypeId_ResourceId${suffix}] ON ${table} (PartitionId, ResourceTypeId, ResourceId) INCLUDE (Version, IsDeleted) WHERE IsHistory = 0 ${w} ${on}`,
-  ];
+export interface MssqlIndexSpec {
+  name: string;
+  unique: boolean;
+  columns: string;
+  include?: string;
+  where?: string;
+}
+
+/** dbo.Resource's nonclustered indexes on FHIR server main (research/migrations.md §3.2). */
+export const FHIR_MAIN_INDEXES: MssqlIndexSpec[] = [
+  { name: "IX_ResourceTypeId_TransactionId", unique: false, columns: "ResourceTypeId, TransactionId", where: "TransactionId IS NOT NULL" },
+  { name: "IX_ResourceTypeId_HistoryTransactionId", unique: false, columns: "ResourceTypeId, HistoryTransactionId", where: "HistoryTransactionId IS NOT NULL" },
+  { name: "IX_Resource_ResourceTypeId_ResourceId_Version", unique: true, columns: "ResourceTypeId, ResourceId, Version" },
+  { name: "IX_Resource_ResourceTypeId_ResourceId", unique: true, columns: "ResourceTypeId, ResourceId", include: "Version, IsDeleted", where: "IsHistory = 0" },
+  { name: "IX_Resource_ResourceTypeId_ResourceSurrgateId", unique: true, columns: "ResourceTypeId, ResourceSurrogateId", where: "IsHistory = 0 AND IsDeleted = 0" },
+];
+
+/** The two unique indexes of the store sqlfleet creates (schema/sets/fhir-partitioning/mssql.ts, migration 0001). */
+export const SQLFLEET_STORE_INDEXES: MssqlIndexSpec[] = FHIR_MAIN_INDEXES.filter((i) => i.name.startsWith("IX_Resource_ResourceTypeId_ResourceId"));
+
+/** The partition-aware indexes fhir-partitioning adds (the same definitions as its incremental migration). */
+export const PARTITION_AWARE_INDEXES: MssqlIndexSpec[] = [
+  { name: "IX_Resource_PartitionId_ResourceTypeId_ResourceId_Version", unique: true, columns: "PartitionId, ResourceTypeId, ResourceId, Version" },
+  { name: "IX_Resource_PartitionId_ResourceTypeId_ResourceId", unique: true, columns: "PartitionId, ResourceTypeId, ResourceId", include: "Version, IsDeleted", where: "IsHistory = 0" },
+];
+
+function indexDdl(table: string, suffix: string, specs: MssqlIndexSpec[]): string[] {
+  return specs.map(
+    (i) =>
+      `CREATE ${i.unique ? "UNIQUE " : ""}NONCLUSTERED INDEX [${i.name}${suffix}] ON ${table} (${i.columns})` +
+      `${i.include ? ` INCLUDE (${i.include})` : ""}${i.where ? ` WHERE ${i.where}` : ""} WITH (DATA_COMPRESSION = PAGE) ON PartitionScheme_ResourceTypeId (ResourceTypeId)`,
+  );
+}
+
+/**
+ * Refuses to continue unless the twin's indexes equal dbo.Resource's (uniqueness, filter, key and included
+ * columns): SWITCH fails on any difference, and better here than inside the cutover transaction.
+ */
+function sameIndexesGuard(twin: string): string {
+  const sig = (obj: string) => `SELECT STRING_AGG(sig, N'|') WITHIN GROUP (ORDER BY sig) FROM (
+      SELECT CONCAT(i.type, N':', i.is_unique, N':', ISNULL(i.filter_definition, N''), N':',
+             (SELECT STRING_AGG(CONCAT(c.name, CASE WHEN ic.is_included_column = 1 THEN N'+' ELSE N'' END), N',') WITHIN GROUP (ORDER BY ic.is_included_column, ic.key_ordinal, c.name)
+                FROM sys.index_columns AS ic JOIN sys.columns AS c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+               WHERE ic.object_id = i.object_id AND ic.index_id = i.index_id)) AS sig
+        FROM sys.indexes AS i WHERE i.object_id = OBJECT_ID(N'${obj}') AND i.type IN (1, 2)) AS x`;
+  return `IF ISNULL((${sig("dbo.Resource")}), N'') <> ISNULL((${sig(twin)}), N'')
+  THROW 50003, N'staging (SQL Server): ${twin} does not have exactly the indexes of dbo.Resource; SWITCH would fail', 1;`;
 }
 
 /** A twin of dbo.Resource (same columns, clustered key, indexes and partition scheme) for SWITCH. */
-function twinTable(name: "Resource_Staging" | "Resource_Retired"): string {
+function twinTable(name: "Resource_Staging" | "Resource_Retired", indexes: MssqlIndexSpec[]): string {
   return `IF OBJECT_ID(N'dbo.${name}') IS NULL
 BEGIN
   CREATE TABLE dbo.[${name}] (
@@ -73,17 +107,23 @@ BEGIN
     CONSTRAINT [CH_${name}_RawResource_Length] CHECK (RawResource > 0x0)
   ) ON PartitionScheme_ResourceTypeId (ResourceTypeId);
   ALTER TABLE dbo.[${name}] SET (LOCK_ESCALATION = AUTO);
-  ${indexDdl(`dbo.[${name}]`, `_${name.split("_")[1]}`).join(";\n  ")};
+  ${indexDdl(`dbo.[${name}]`, `_${name.split("_")[1]}`, indexes).join(";\n  ")};
 END`;
 }
 
-/** Setup batches (run in order, each idempotent). Requires PartitionId and the partition-aware indexes on dbo.Resource. */
-export function mssqlSetupBatches(): string[] {
+/**
+ * Setup batches (run in order, each idempotent). Requires PartitionId and the partition-aware indexes on
+ * dbo.Resource; `existing` = the nonclustered indexes dbo.Resource had before (FHIR main by default).
+ */
+export function mssqlSetupBatches(existing: MssqlIndexSpec[] = FHIR_MAIN_INDEXES): string[] {
+  const indexes = [...existing, ...PARTITION_AWARE_INDEXES];
   return [
     `IF COL_LENGTH(N'dbo.Resource', N'PartitionId') IS NULL
   THROW 50001, N'staging (SQL Server): dbo.Resource has no PartitionId yet; add it (metadata-only default) and build the partition-aware indexes first: SWITCH needs identical tables', 1;`,
-    twinTable("Resource_Staging"),
-    twinTable("Resource_Retired"),
+    twinTable("Resource_Staging", indexes),
+    twinTable("Resource_Retired", indexes),
+    sameIndexesGuard("dbo.Resource_Staging"),
+    sameIndexesGuard("dbo.Resource_Retired"),
     `IF OBJECT_ID(N'dbo.ResourceStagingType') IS NULL
   CREATE TABLE dbo.ResourceStagingType (
     ResourceTypeId smallint NOT NULL CONSTRAINT PKC_ResourceStagingType PRIMARY KEY CLUSTERED,
