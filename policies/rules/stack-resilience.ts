@@ -19,37 +19,48 @@ type Rec = Record<string, unknown>;
 /** Key Vault Crypto Service Encryption User (built-in role id). */
 export const CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
 
-function keyFor(resources: PolicyResource[], consumer: PolicyResource, input: string, uri: () => unknown): PolicyResource | undefined {
-  const linked = sources(consumer, input, keyvault.Key)[0];
-  if (linked) return linked;
-  const u = String(uri() ?? "").toLowerCase().replace(/\/$/, "");
-  return ofType(resources, keyvault.Key).find((k) => [k.props.keyUri, k.props.keyUriWithVersion].some((x) => typeof x === "string" && x.toLowerCase() === u));
+function keysFor(resources: PolicyResource[], consumer: PolicyResource, input: string, uris: () => unknown[]): PolicyResource[] {
+  const linked = sources(consumer, input, keyvault.Key);
+  if (linked.length > 0) return linked;
+  const wanted = uris().map((u) => String(u ?? "").toLowerCase().replace(/\/$/, "")).filter((u) => u.length > 0);
+  return ofType(resources, keyvault.Key).filter((k) => [k.props.keyUri, k.props.keyUriWithVersion].some((x) => typeof x === "string" && wanted.includes(x.toLowerCase())));
 }
 
-function checkKeyChain(s: StackCheck, server: PolicyResource, key: PolicyResource | undefined, identities: PolicyResource[], r: Reporter): void {
-  if (!key) {
-    r.violation(`${label(server)} uses a key that is not a keyvault.Key in this stack, so its vault cannot be verified`, server.urn);
+/**
+ * Checks a CMK consumer's chain: each key is a keyvault.Key of this stack in a recoverable vault open to trusted
+ * services, and each identity holds Key Vault Crypto Service Encryption User on one of those keys or its vault.
+ * (A PostgreSQL server can use two pairs, primary and geo-backup, under one `dataEncryption` input.)
+ */
+function checkKeyChain(s: StackCheck, consumer: PolicyResource, keys: PolicyResource[], identities: PolicyResource[], r: Reporter): void {
+  if (keys.length === 0) {
+    r.violation(`${label(consumer)} uses a key that is not a keyvault.Key in this stack, so its vault cannot be verified`, consumer.urn);
     return;
   }
-  const vault = ownerOf(key, "vaultName", keyvault.Vault);
-  if (!vault) r.violation(`${label(key)} (used by ${label(server)}) is in a vault not managed in this stack`, server.urn);
-  else {
-    for (const m of vaultRecoverabilityProblems(vault.props, cfgNumber(s.cfg, "minSoftDeleteDays"))) r.violation(`${label(vault)} holding the CMK of ${label(server)}: ${m}`, server.urn);
+  const scopes: PolicyResource[] = [];
+  for (const key of keys) {
+    scopes.push(key);
+    const vault = ownerOf(key, "vaultName", keyvault.Vault);
+    if (!vault) {
+      r.violation(`${label(key)} (used by ${label(consumer)}) is in a vault not managed in this stack`, consumer.urn);
+      continue;
+    }
+    scopes.push(vault);
+    for (const m of vaultRecoverabilityProblems(vault.props, cfgNumber(s.cfg, "minSoftDeleteDays"))) r.violation(`${label(vault)} holding the CMK of ${label(consumer)}: ${m}`, consumer.urn);
     const bypass = ((vault.props.properties as Rec | undefined)?.networkAcls as Rec | undefined)?.bypass;
-    if (!eqi(bypass, "AzureServices")) r.violation(`${label(vault)} holding the CMK of ${label(server)} does not let trusted Azure services through (networkAcls.bypass)`, server.urn);
+    if (!eqi(bypass, "AzureServices")) r.violation(`${label(vault)} holding the CMK of ${label(consumer)} does not let trusted Azure services through (networkAcls.bypass)`, consumer.urn);
   }
   if (identities.length === 0) {
-    r.advisory(`${label(server)}'s key identity is not a UserAssignedIdentity in this stack; its key role cannot be verified`, server.urn);
+    r.advisory(`${label(consumer)}'s key identity is not a UserAssignedIdentity in this stack; its key role cannot be verified`, consumer.urn);
     return;
   }
   for (const id of identities) {
     const granted = ofType(s.resources, authorization.RoleAssignment).some(
       (ra) =>
         usesOutputOf(ra, id, "principalId") &&
-        (usesOutputOf(ra, key, "scope") || (!!vault && usesOutputOf(ra, vault, "scope"))) &&
+        scopes.some((scope) => usesOutputOf(ra, scope, "scope")) &&
         String(ra.props.roleDefinitionId ?? "").toLowerCase().endsWith(CRYPTO_SERVICE_ENCRYPTION_USER),
     );
-    if (!granted) r.violation(`${label(id)} (CMK identity of ${label(server)}) holds no Key Vault Crypto Service Encryption User role on ${label(key)} or its vault`, server.urn);
+    if (!granted) r.violation(`${label(id)} (CMK identity of ${label(consumer)}) holds no Key Vault Crypto Service Encryption User role on ${keys.map(label).join(" or ")} or its vault`, consumer.urn);
   }
 }
 
@@ -70,9 +81,9 @@ export const stackCmkChain: StackRule = {
     for (const server of ofType(resources, sql.Server)) {
       guard(server.urn, `CMK chain of ${label(server)}`, () => {
         if (isBlank(server.props.keyId)) return; // sqlfleet-sql-tde-cmk reports the missing key
-        const key = keyFor(resources, server, "keyId", () => server.props.keyId);
+        const keys = keysFor(resources, server, "keyId", () => [server.props.keyId]);
         const identities = sources(server, "primaryUserAssignedIdentityId", managedidentity.UserAssignedIdentity);
-        checkKeyChain(s, server, key, identities, report);
+        checkKeyChain(s, server, keys, identities, report);
         if (childrenOfServer(resources, server, sql.ServerKey).length === 0) report.violation(`${label(server)} has no sql.ServerKey for its CMK`, server.urn);
         if (childrenOfServer(resources, server, sql.EncryptionProtector).length === 0) report.violation(`${label(server)} has no sql.EncryptionProtector`, server.urn);
       });
@@ -80,16 +91,16 @@ export const stackCmkChain: StackRule = {
     for (const db of ofType(resources, sql.Database)) {
       guard(db.urn, `per-database CMK chain of ${label(db)}`, () => {
         if (isBlank(db.props.encryptionProtector)) return; // the server's protector applies
-        const key = keyFor(resources, db, "encryptionProtector", () => db.props.encryptionProtector);
-        checkKeyChain(s, db, key, sources(db, "identity", managedidentity.UserAssignedIdentity), report);
+        const keys = keysFor(resources, db, "encryptionProtector", () => [db.props.encryptionProtector]);
+        checkKeyChain(s, db, keys, sources(db, "identity", managedidentity.UserAssignedIdentity), report);
       });
     }
     for (const server of ofType(resources, dbforpostgresql.Server)) {
       guard(server.urn, `CMK chain of ${label(server)}`, () => {
         const enc = (server.props.dataEncryption as Rec | undefined) ?? {};
         if (!eqi(enc.type, "AzureKeyVault")) return; // sqlfleet-pg-cmk reports it
-        const key = keyFor(resources, server, "dataEncryption", () => enc.primaryKeyURI);
-        checkKeyChain(s, server, key, sources(server, "dataEncryption", managedidentity.UserAssignedIdentity), report);
+        const keys = keysFor(resources, server, "dataEncryption", () => [enc.primaryKeyURI, enc.geoBackupKeyURI]);
+        checkKeyChain(s, server, keys, sources(server, "dataEncryption", managedidentity.UserAssignedIdentity), report);
       });
     }
   },

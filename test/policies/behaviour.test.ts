@@ -14,13 +14,13 @@ import { levelsById } from "./run-cases";
 
 describe("config", () => {
   it("residency stacks allow zone/local backups and then reject geo", async () => {
-    const local = await recordFleet({ set: { db: { requestedBackupStorageRedundancy: "Local" } } });
+    const local = await recordFleet({ set: { db: { requestedBackupStorageRedundancy: "Local" }, dbCmk: { requestedBackupStorageRedundancy: "Zone" } } });
     const residency = { "sqlfleet-sql-db-backup-redundancy": { allowedBackupRedundancy: ["Zone", "Local"] } };
     expect(await evaluatePolicies(local, { config: residency })).toEqual([]);
     const geo = await recordFleet();
     const diags = await evaluatePolicies(geo, { config: residency });
     expect(levelsById(diags)).toEqual({ "sqlfleet-sql-db-backup-redundancy": "mandatory" });
-    expect(diags[0].message).toContain('requestedBackupStorageRedundancy is "GeoZone"; allowed: Zone, Local');
+    expect(diags.map((d) => d.message)).toEqual([expect.stringContaining(`requestedBackupStorageRedundancy is "GeoZone"; allowed: Zone, Local`), expect.stringContaining(`requestedBackupStorageRedundancy is "GeoZone"; allowed: Zone, Local`)]);
   });
 
   it("applies levels from config: per policy, and `all`", async () => {
