@@ -58,12 +58,20 @@ function stageBody(shape: ReferenceShape, o: EdfiTuningOptions): string {
     END LOOP`,
     `CREATE OR REPLACE FUNCTION ${STAGE_SCHEMA}.mirror_reference() RETURNS trigger LANGUAGE plpgsql AS $mirror$
 BEGIN
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+  IF TG_OP = 'DELETE' THEN
     DELETE FROM ${STAGE_SCHEMA}.reference WHERE ParentDocumentPartitionKey = OLD.ParentDocumentPartitionKey AND Id = OLD.Id;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+  ELSIF TG_OP = 'INSERT' THEN
     INSERT INTO ${STAGE_SCHEMA}.reference (${cols.join(", ")}) OVERRIDING SYSTEM VALUE
     VALUES (${cols.map((c) => `NEW.${c}`).join(", ")}) ON CONFLICT DO NOTHING;
+  ELSE
+    -- The copy's no-op updates and real ones (ON UPDATE CASCADE from Alias) alike: one upsert per row.
+    -- Neither the partition key nor Id can change here (DMS never updates them; Id is an identity).
+    INSERT INTO ${STAGE_SCHEMA}.reference (${cols.join(", ")}) OVERRIDING SYSTEM VALUE
+    VALUES (${cols.map((c) => `NEW.${c}`).join(", ")})
+    ON CONFLICT (ParentDocumentPartitionKey, Id) DO UPDATE SET ${cols
+      .filter((c) => c !== "Id" && c !== "ParentDocumentPartitionKey")
+      .map((c) => `${c} = EXCLUDED.${c}`)
+      .join(", ")};
   END IF;
   RETURN NULL;
 END $mirror$`,
