@@ -34,6 +34,16 @@ describe("concurrent writes during the backfill", () => {
     const counts = { inserts: 0, updates: 0, oldAppWrites: 0, clinical: 0 };
     let writerDoneAt = 0;
     let backfillDoneAt = 0;
+    // Like an application, the writer retries a transaction chosen as a deadlock victim.
+    const retrying = async (fn: () => Promise<unknown>) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn();
+        } catch (e) {
+          if ((e as { code?: string }).code !== "40P01" || attempt >= 5) throw e;
+        }
+      }
+    };
     const writer = (async () => {
       await backfillStarted;
       for (let i = 0; i < 300; i++) {
@@ -44,7 +54,7 @@ describe("concurrent writes during the backfill", () => {
           counts.inserts++;
         } else if (op === 1) {
           // FHIR update: the current version becomes history and a new version row is written (new surrogate id).
-          await w.transaction(async (tx) => {
+          await retrying(() => w.transaction(async (tx) => {
             const cur = await tx.query<{ rid: string; v: number }>(
               "SELECT resource_id AS rid, version AS v FROM fhir.resource WHERE resource_type_id = $1 AND NOT is_history ORDER BY resource_surrogate_id LIMIT 1 OFFSET $2 FOR UPDATE",
               [type, i],
@@ -52,11 +62,11 @@ describe("concurrent writes during the backfill", () => {
             const row = cur.rows[0];
             await tx.query("UPDATE fhir.resource SET is_history = true WHERE resource_type_id = $1 AND resource_id = $2 AND version = $3", [type, row.rid, row.v]);
             await tx.query("INSERT INTO fhir.resource (resource_type_id, resource_id, version, is_history, is_deleted, raw_resource) VALUES ($1, $2, $3, false, false, '\\x02')", [type, row.rid, row.v + 1]);
-          });
+          }));
           counts.updates++;
         } else if (op === 2) {
           // An application instance not yet partition-aware rewrites a row with the default partition.
-          await w.query("UPDATE fhir.resource SET partition_id = 2, search_param_hash = 'old-app' WHERE resource_type_id = $1 AND resource_surrogate_id = (SELECT min(resource_surrogate_id) FROM fhir.resource WHERE resource_type_id = $1)", [type]);
+          await retrying(() => w.query("UPDATE fhir.resource SET partition_id = 2, search_param_hash = 'old-app' WHERE resource_type_id = $1 AND resource_surrogate_id = (SELECT min(resource_surrogate_id) FROM fhir.resource WHERE resource_type_id = $1)", [type]));
           counts.oldAppWrites++;
         } else {
           await w.query("INSERT INTO fhir.resource (resource_type_id, resource_id, version, is_history, is_deleted, raw_resource) VALUES ($1, $2, 1, false, false, '\\x03')", [clin[i % clin.length], `clin-${i}`]);
