@@ -1,9 +1,10 @@
 // Ed-Fi DMS insert benchmark (seed 004's measurement plan, DESIGN.md §9): the same InsertReferences workload
 // (several concurrent clients, realistic reference batches, delete-then-insert) against the baseline schema and
 // after each tuning migration, in one run on one embedded server, every phase on an identical copy of the same
-// seeded database. Reports tps, rows/s, p50/p95 latency, dead tuples, autovacuum runs, index size and the ratio
-// to the baseline. The machine is shared, so phases run interleaved in several rounds (rotated order, a fresh
-// copy each time) and the table reports medians across rounds, with the spread of tps.
+// seeded database (each phase's tuning is applied once to its own template; every run clones it). Reports tps,
+// rows/s, p50/p95 latency, dead tuples, autovacuum runs, index and heap size and the ratio to the baseline.
+// The machine is shared, so phases run interleaved in several rounds (rotated order) and the table reports
+// medians across rounds, with the spread of tps.
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../harness/embedded-pg";
 import { withChecksums } from "../schema/checksum";
@@ -13,7 +14,7 @@ import { buildSet } from "../schema/sets";
 import { edfiServerParameters } from "../schema/sets/edfi-dms-tuning/server-parameters";
 import { loadWorkloadData, nextCall, prng, seedDocuments, INSERT_REFERENCES_CALL, type WorkloadData } from "../schema/sets/edfi-dms/workload";
 
-const DOCUMENTS = Number(process.env.EDFI_BENCH_DOCUMENTS ?? 20_000);
+const DOCUMENTS = Number(process.env.EDFI_BENCH_DOCUMENTS ?? 10_000);
 const REFS_PER_DOC = 5;
 const CLIENTS = Number(process.env.EDFI_BENCH_CLIENTS ?? 4);
 const PHASE_MS = Number(process.env.EDFI_BENCH_PHASE_MS ?? 5_000);
@@ -88,6 +89,19 @@ async function prepareTemplate(server: EmbeddedPostgresHandle): Promise<void> {
   });
 }
 
+/** Database name of a phase's prepared copy (tuned once; every round clones it). */
+function phaseTemplate(phase: Phase, i: number): string {
+  return phase.template ?? (phase.options ? `edfi_tuned_${i}` : TEMPLATE);
+}
+
+/** Clones the seed and applies the phase's tuning, once per run, so rounds only copy files. */
+async function preparePhase(server: EmbeddedPostgresHandle, phase: Phase, i: number): Promise<void> {
+  if (phase.template || !phase.options) return;
+  const db = phaseTemplate(phase, i);
+  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${db} TEMPLATE ${TEMPLATE}`));
+  await applyPhase(server.urlFor(db), phase);
+}
+
 async function applyPhase(url: string, phase: Phase): Promise<void> {
   if (!phase.options) return;
   const full = buildSet("edfi-dms-tuning", "postgres", phase.options);
@@ -128,12 +142,11 @@ async function client(url: string, data: WorkloadData, seed: number, warmUntil: 
   return { lat, rows };
 }
 
-async function measure(server: EmbeddedPostgresHandle, phase: Phase, n: number): Promise<PhaseResult> {
+async function measure(server: EmbeddedPostgresHandle, phase: Phase, template: string, n: number): Promise<PhaseResult> {
   const db = `edfi_phase_${n}`;
-  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${db} TEMPLATE ${phase.template ?? TEMPLATE}`));
+  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${db} TEMPLATE ${template}`));
   const url = server.urlFor(db);
   try {
-    await applyPhase(url, phase);
     if (phase.serverParameters) await setServerParameters(server, true);
     const data = await withClient(url, loadWorkloadData);
     const start = Date.now();
@@ -204,7 +217,8 @@ async function prepareTemplate64(server: EmbeddedPostgresHandle): Promise<void> 
   await withClient(server.urlFor(TEMPLATE_64), async (c) => {
     await c.query("VACUUM (ANALYZE)");
     const r = await c.query(
-      "SELECT count(*) FILTER (WHERE n > 0)::int AS used, count(*)::int AS leaves FROM (SELECT (SELECT count(*) FROM dms.reference WHERE tableoid = relid) AS n FROM pg_partition_tree('dms.reference') WHERE isleaf) s",
+      `SELECT (SELECT count(DISTINCT tableoid)::int FROM dms.reference) AS used,
+              (SELECT count(*)::int FROM pg_partition_tree('dms.reference') WHERE isleaf) AS leaves`,
     );
     console.log(`64-leaf Reference: ${r.rows[0].used} of ${r.rows[0].leaves} leaves hold rows (partition keys are 0..15)`);
   });
@@ -277,11 +291,12 @@ export async function run(): Promise<void> {
     );
     await prepareTemplate(server);
     await prepareTemplate64(server);
+    for (let i = 0; i < PHASES.length; i++) await preparePhase(server, PHASES[i], i);
     const byPhase: PhaseResult[][] = PHASES.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < PHASES.length; k++) {
         const i = (k + round) % PHASES.length; // rotate so no phase always runs first or last
-        byPhase[i].push(await measure(server, PHASES[i], round * PHASES.length + k));
+        byPhase[i].push(await measure(server, PHASES[i], phaseTemplate(PHASES[i], i), round * PHASES.length + k));
       }
     }
     const results = PHASES.map((p, i) => summarise(p.label, byPhase[i]));
