@@ -61,6 +61,11 @@ function totals(leaves: LeafStats[]): Totals {
   };
 }
 
+function longestBlocking(locks: LockWindow[]): { longestBlockingMs: number; longestBlockingWhat: string } {
+  const top = locks.filter((l) => l.blocksWrites).reduce((a, b) => (b.ms > a.ms ? b : a));
+  return { longestBlockingMs: top.ms, longestBlockingWhat: `${top.operation} (${top.mode} on ${top.scope})` };
+}
+
 function riskScore(risks: Risk[]): number {
   return sum(risks.map((r) => WEIGHT[r.level]));
 }
@@ -126,7 +131,7 @@ export function estimateIncremental(stats: TableStats, r: EngineRates = RATES[st
     extraBytes: Math.round(extra),
     extraBasis: `new indexes ≈ ${NEW_INDEX_RATIO.toFixed(2)} × existing index bytes${pg ? " + the updated rows' old versions and index entries until vacuum" : ""}`,
     lockWindows: locks,
-    longestBlockingMs: Math.max(...locks.filter((l) => l.blocksWrites).map((l) => l.ms)),
+    ...longestBlocking(locks),
     rollback: `reverse backfill ≈ ${formatMs(msFor(t.conformanceRows, r.updateBackfill))} + index drops`,
     risks,
     riskScore: riskScore(risks),
@@ -192,7 +197,7 @@ export function estimateStaging(stats: TableStats, r: EngineRates = RATES[stats.
       ? "heap + TOAST + indexes of every leaf, plus the new indexes, until the retired leaves are dropped"
       : "the conformance partitions once more (with the new indexes) + the new indexes on dbo.Resource",
     lockWindows: locks,
-    longestBlockingMs: Math.max(...locks.filter((l) => l.blocksWrites).map((l) => l.ms)),
+    ...longestBlocking(locks),
     rollback: `switch back: ${staged.length} × ≈ ${formatMs(r.cutoverPerLeaf.value)} (available until the retired leaves are dropped)`,
     risks,
     riskScore: riskScore(risks),
@@ -228,7 +233,7 @@ export function planStrategies(stats: TableStats, mode: "auto" | "incremental" |
     );
     reasons.push(`estimated ${formatMs(inc.durationMs)} vs ${formatMs(stg.durationMs)}, extra storage ${formatBytes(inc.extraBytes)} vs ${formatBytes(stg.extraBytes)}`);
     reasons.push(
-      `longest write-blocking lock ${formatMs(inc.longestBlockingMs)} (rows of one batch) vs ${formatMs(stg.longestBlockingMs)} (${stats.engine === "postgres" ? "the whole table" : "one partition"} at each cutover)`,
+      `longest write-blocking lock ${formatMs(inc.longestBlockingMs)}: ${inc.longestBlockingWhat} vs ${formatMs(stg.longestBlockingMs)}: ${stg.longestBlockingWhat}`,
     );
   }
   if (stg.feasible && inc.feasible) reasons.push(`choose staging instead when an instant rollback matters: ${stg.rollback}`);

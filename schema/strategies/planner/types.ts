@@ -60,8 +60,9 @@ export interface StrategyEstimate {
   extraBytes: number;
   extraBasis: string;
   lockWindows: LockWindow[];
-  /** Longest window that blocks the application's writes. */
+  /** Longest window that blocks the application's writes, and which operation takes it. */
   longestBlockingMs: number;
+  longestBlockingWhat: string;
   rollback: string;
   risks: Risk[];
   riskScore: number;
