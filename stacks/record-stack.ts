@@ -5,7 +5,7 @@ import { statSync } from "node:fs";
 import { recordProgram, type RecordResult } from "../harness/recorder";
 import { ConfigError } from "./config/errors";
 import { customerAgainstPoolsProblems, parseCustomerConfig } from "./config/customer";
-import { parseEnvironmentConfig } from "./config/environment";
+import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";
 import { rawFromConfigMap, stackKind } from "./config/shared";
 import { readConfigMap, stackFilePath } from "./fleet";
 import { poolSpec } from "../placement/pools";
@@ -23,6 +23,18 @@ export interface RecordStackOptions {
 }
 
 const envCache = new Map<string, Record<string, unknown>>();
+const envConfigCache = new Map<string, EnvironmentConfig>();
+
+/** The environment's validated config, parsed once per file version (a fleet plan reads it for every customer). */
+function environmentConfig(env: string, file: string): EnvironmentConfig {
+  const key = `${env}|${file}|${statSync(file).mtimeMs}`;
+  let cfg = envConfigCache.get(key);
+  if (!cfg) {
+    cfg = parseEnvironmentConfig(env, rawFromConfigMap(readConfigMap(file)));
+    envConfigCache.set(key, cfg);
+  }
+  return cfg;
+}
 
 /**
  * Validates the stack's config (throwing ConfigError naming the key before anything is registered) and records
@@ -39,7 +51,7 @@ export async function recordStack(stack: string, opts: RecordStackOptions = {}):
   } else {
     const cfg = parseCustomerConfig(stack, kind.customer, raw);
     const envFile = opts.environmentConfigFile ?? stackFilePath(kind.env, opts.root);
-    const envCfg = parseEnvironmentConfig(kind.env, rawFromConfigMap(readConfigMap(envFile)));
+    const envCfg = environmentConfig(kind.env, envFile);
     const problems = customerAgainstPoolsProblems(cfg, envCfg.pools.map((p) => poolSpec(p.name, p.edition, p.vCores, p.maxDataGb)));
     if (problems.length > 0) throw new ConfigError(stack, problems);
     stackOutputs[kind.env] = await environmentOutputs(kind.env, envFile);
@@ -56,6 +68,8 @@ export async function recordStack(stack: string, opts: RecordStackOptions = {}):
     { stack, config: configMap, stackOutputs, preview: opts.preview },
   );
   if (failure !== undefined) throw failure;
+  // An environment plan also serves its customers' StackReference (a fleet plan records it only once).
+  if (kind.kind === "environment") envCache.set(`${stack}|${file}|${statSync(file).mtimeMs}`, result.outputs);
   return result;
 }
 

@@ -70,18 +70,21 @@ export function databaseDecisions(member: FleetMember, env: EnvironmentConfig): 
 /** Pool fill across the fleet: every customer stack's pooled databases by projected size. */
 export function poolDecisions(members: readonly FleetMember[], env: EnvironmentConfig): PoolDecision[] {
   const fill = env.placement.fillTarget;
-  return environmentPools(env).map((pool) => {
-    let projectedGb = 0;
-    let databases = 0;
-    for (const m of members) {
-      for (const role of DATABASE_ROLES) {
-        const db = m.cfg[role];
-        if (!db || db.placement.tier !== "pool" || db.placement.pool !== pool.name) continue;
-        const growth = db.growthPerYear ?? env.placement.defaultGrowthPerYear;
-        projectedGb += Math.ceil(db.sizeGb * Math.pow(1 + growth, env.placement.horizonYears));
-        databases++;
-      }
+  // One pass over the fleet (a fleet plan calls this once per stack: keep it linear).
+  const totals = new Map<string, { gb: number; n: number }>();
+  for (const m of members) {
+    for (const role of DATABASE_ROLES) {
+      const db = m.cfg[role];
+      if (!db || db.placement.tier !== "pool") continue;
+      const growth = db.growthPerYear ?? env.placement.defaultGrowthPerYear;
+      const t = totals.get(db.placement.pool) ?? { gb: 0, n: 0 };
+      t.gb += Math.ceil(db.sizeGb * Math.pow(1 + growth, env.placement.horizonYears));
+      t.n++;
+      totals.set(db.placement.pool, t);
     }
+  }
+  return environmentPools(env).map((pool) => {
+    const { gb: projectedGb, n: databases } = totals.get(pool.name) ?? { gb: 0, n: 0 };
     const f = projectedGb / pool.maxDataGb;
     const over = f > fill || databases > pool.maxDatabases;
     return {

@@ -5,7 +5,8 @@ import type { Recording } from "../../harness/recorder";
 import type { PoolEdition } from "../../placement/limits";
 import { parseCustomerConfig } from "../config/customer";
 import { rawFromConfigMap, stackKind } from "../config/shared";
-import { customerStacksOf, loadCustomerConfig, loadEnvironmentConfig, readConfigMap, stackFilePath } from "../fleet";
+import type { EnvironmentConfig } from "../config/environment";
+import { loadEnvironmentConfig, loadFleet, readConfigMap, stackFilePath } from "../fleet";
 import { recordStack } from "../record-stack";
 import { databaseDecisions, poolDecisions, type DatabaseDecision, type FleetMember, type PoolDecision } from "./decisions";
 import { diffPlans, type ResourceChange } from "./diff";
@@ -42,6 +43,8 @@ export interface PlanOptions {
   /** Skip the policy pack (benchmarks measure it separately). */
   skipPolicies?: boolean;
   now?: Date;
+  /** The environment config and committed customer configs, when the caller plans many stacks of one fleet. */
+  fleet?: { env: EnvironmentConfig; members: FleetMember[] };
 }
 
 export interface PlanReport {
@@ -63,15 +66,13 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
   const resources = snapshotRecording(recording);
   const warnings: string[] = [];
 
-  const envCfg = loadEnvironmentConfig(kind.env, stackFilePath(kind.env, opts.root));
+  const envCfg = opts.fleet?.env ?? loadEnvironmentConfig(kind.env, stackFilePath(kind.env, opts.root));
   const members: FleetMember[] = [];
-  for (const s of customerStacksOf(kind.env, opts.root)) {
-    if (s === stack) continue;
-    try {
-      members.push({ stack: s, cfg: loadCustomerConfig(s, stackFilePath(s, opts.root)) });
-    } catch (e) {
-      warnings.push(`fleet: ${s} skipped in pool totals: ${(e as Error).message.split("\n")[0]}`);
-    }
+  if (opts.fleet) members.push(...opts.fleet.members.filter((m) => m.stack !== stack));
+  else {
+    const fleet = loadFleet(kind.env, opts.root);
+    members.push(...fleet.members.filter((m) => m.stack !== stack));
+    for (const bad of fleet.invalid) if (bad.stack !== stack) warnings.push(`fleet: ${bad.stack} skipped in pool totals: ${bad.error.split("\n")[0]}`);
   }
   let self: FleetMember | undefined;
   if (kind.kind === "customer") {
