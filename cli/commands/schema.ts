@@ -170,7 +170,7 @@ export function registerSchemaCommands(program: Command): void {
   addStrategyOptions(common(schema.command("plan").description("dry run: statements, locks, row estimates, estimated duration"))).action(async (f: SchemaFlags) => {
     try {
       await withTarget(f, async (t, set) => {
-        const plan = await planSet(t.session, set);
+        const plan = await planSet(sessionFor(t.session, set), set);
         const sp = strategyPlanOf(set);
         if (f.json) printJson(sp ? { ...plan, strategy: sp } : plan);
         else {
