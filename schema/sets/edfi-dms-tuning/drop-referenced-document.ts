@@ -3,13 +3,14 @@
 // Alias→Document CASCADE already protect the referenced document) and its index go; InsertReferences stops
 // joining Alias and the reverse lookups go Reference → Alias → Document.
 //
-// Two steps because the runner runs a step's up and down with the same transactional flag:
-// - "restore-point" (no-op up, non-transactional down) captures the before-image (leaf index names and
-//   fillfactor) and, on rollback, rebuilds online: columns back (catalog-only), functions that fill them, a keyset-batched fill of existing rows
-// committed per batch, the index built ON ONLY + CONCURRENTLY per leaf under its original names + ATTACH, and
-// the FK added NOT VALID per leaf, validated per leaf, then on the parent (which attaches the leaf constraints).
-// - "drop-columns-fk-index" is one short transaction (AccessExclusive on Reference and Document; the runner
-//   retries on lock_timeout); its down puts the columns back (catalog-only) and the functions that fill them.
+// Two steps, because the runner runs a step's up and down with the same transactional flag:
+// - "drop-columns-fk-index": one short transaction (AccessExclusive on Reference and Document; the runner
+//   retries on lock_timeout). Its down puts the columns back (catalog-only) with the functions that fill them.
+// - "restore-point" (before it; no-op up, non-transactional down) captures the before-image (leaf index names
+//   and fillfactor). On rollback, after the columns are back, it fills the existing rows in keyset batches
+//   committed one by one (a DO loop: the engine's executor has no rollback-only task), rebuilds the index
+//   ON ONLY + CONCURRENTLY per leaf under its original names + ATTACH, and re-adds the FK NOT VALID (on the
+//   parent from PostgreSQL 18, per leaf before that) and validates it per leaf (ShareUpdateExclusive).
 import type { Migration } from "../../types";
 import { FK_REFERENCED_DOCUMENT } from "../edfi-dms/ddl";
 import { functionsSql } from "../edfi-dms/functions";
