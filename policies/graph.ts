@@ -1,6 +1,6 @@
 // Links between resources in a stack policy: through property dependencies, explicit dependencies and parents
 // (URN-based, so they hold during preview), never by guessing from names.
-import type { PolicyResource } from "@pulumi/policy";
+import { UnknownValueError, type PolicyResource } from "@pulumi/policy";
 import { tokenOf, type ResourceClass } from "./rule";
 
 export function ofType(resources: PolicyResource[], ...classes: ResourceClass[]): PolicyResource[] {
@@ -44,4 +44,23 @@ export function ownerOf(child: PolicyResource, key: string, ...classes: Resource
 
 export function label(r: PolicyResource): string {
   return `${r.type.split(":").pop()} "${r.name}"`;
+}
+
+/** A value that may be unknown during preview: `fallback` instead of the SDK's UnknownValueError. */
+export function knownOr<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof UnknownValueError) return fallback;
+    throw e;
+  }
+}
+
+/** Input `key` is set: fed by another resource (known during preview) or a non-blank known value. */
+export function inputSet(r: PolicyResource, key: string): boolean {
+  if ((r.propertyDependencies?.[key] ?? []).length > 0) return true;
+  return knownOr(() => {
+    const v = r.props[key];
+    return v !== undefined && v !== null && !(typeof v === "string" && v.trim() === "");
+  }, true);
 }

@@ -47,7 +47,7 @@ export interface PolicyDiagnostic {
 export interface EvaluateOptions {
   /** Policy config in `pulumi preview --policy-pack-config` format (validated; defaults applied). */
   config?: PackConfig;
-  /** Evaluate as during `pulumi preview`: stack policies see inputs, with computed outputs unknown. */
+  /** Evaluate as during a first `pulumi preview`: inputs computed from other resources and all computed outputs are unknown. */
   preview?: boolean;
   /** Force production scoping on or off (otherwise from config or the stack name). */
   production?: boolean;
@@ -67,7 +67,21 @@ function options(r: RecordedResource): unknown {
   return o;
 }
 
-function inputStruct(r: RecordedResource): unknown {
+/**
+ * In a first preview every input computed from another resource's output is unknown. Mocks resolve them, so the
+ * runner blanks them again (whole top-level inputs: coarser than the engine, never less cautious). Values read
+ * from other stacks (StackReference) stay known, as they are in a real preview.
+ */
+function previewInputs(r: RecordedResource, byUrn: Map<string, RecordedResource>): Record<string, unknown> {
+  const props: Record<string, unknown> = { ...r.raw };
+  for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+    if (k in props && urns.some((u) => byUrn.get(u)?.custom && byUrn.get(u)?.type !== "pulumi:pulumi:StackReference")) props[k] = UNKNOWN;
+  }
+  return props;
+}
+
+function inputStruct(r: RecordedResource, preview: boolean, byUrn: Map<string, RecordedResource>): unknown {
+  if (preview) return Struct.fromJavaScript(plain(previewInputs(r, byUrn)));
   return r.struct ?? new Struct();
 }
 
@@ -82,9 +96,9 @@ function plain(v: unknown): unknown {
 }
 
 /** What the engine hands stack policies: outputs after an update; inputs plus unknown computed outputs in preview. */
-function stackStruct(r: RecordedResource, preview: boolean): unknown {
+function stackStruct(r: RecordedResource, preview: boolean, byUrn: Map<string, RecordedResource>): unknown {
   if (!preview) return Struct.fromJavaScript(plain(r.outputs));
-  const props: Record<string, unknown> = { ...r.raw };
+  const props = previewInputs(r, byUrn);
   for (const k of Object.keys(r.outputs)) if (!(k in props)) props[k] = UNKNOWN;
   return Struct.fromJavaScript(plain(props));
 }
@@ -131,7 +145,7 @@ export async function evaluatePolicies(recording: Recording, opts: EvaluateOptio
     req.setType(r.type);
     req.setName(r.name);
     req.setUrn(r.urn);
-    req.setProperties(inputStruct(r));
+    req.setProperties(inputStruct(r, preview, byUrn));
     req.setOptions(options(r));
     out.push(...toDiagnostics(await call(analyze, req), byUrn, r.urn));
   }
@@ -143,7 +157,7 @@ export async function evaluatePolicies(recording: Recording, opts: EvaluateOptio
       a.setType(r.type);
       a.setName(r.name);
       a.setUrn(r.urn);
-      a.setProperties(stackStruct(r, preview));
+      a.setProperties(stackStruct(r, preview, byUrn));
       a.setOptions(options(r));
       if (r.parent) a.setParent(r.parent);
       a.setDependenciesList(r.dependencies);

@@ -7,7 +7,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as security from "@pulumi/azure-native/security";
 import * as sql from "@pulumi/azure-native/sql";
 import type { PolicyResource } from "@pulumi/policy";
-import { label, ofType, ownerOf, usesOutputOf } from "../graph";
+import { knownOr, label, ofType, ownerOf, usesOutputOf } from "../graph";
 import { tokenOf, type StackRule } from "../rule";
 import { cfgBool, eqi, isBlank } from "../values";
 
@@ -52,7 +52,10 @@ export const stackDiagnosticsCoverage: StackRule = {
       guard(s.urn, `master diagnostic setting of ${label(s)}`, () => {
         const toMonitor = childrenOfServer(resources, s, ...AUDITING).some((a) => a.props.isAzureMonitorTargetEnabled === true);
         if (!toMonitor) return;
-        const master = diags.filter((d) => usesOutputOf(d, s, "resourceUri")).some((d) => /\/databases\/master\/?$/i.test(String(d.props.resourceUri)));
+        // Linked to the server and to no database: the master database's setting. Its URI is checked when known.
+        const master = diags
+          .filter((d) => usesOutputOf(d, s, "resourceUri") && !(d.propertyDependencies.resourceUri ?? []).some((x) => x.type === tokenOf(sql.Database)))
+          .some((d) => knownOr(() => /\/databases\/master\/?$/i.test(String(d.props.resourceUri)), true));
         if (!master) report.violation(`${label(s)} audits to Azure Monitor but has no diagnostic setting on <server>/databases/master, so audit events never reach Log Analytics`, s.urn);
       });
     }

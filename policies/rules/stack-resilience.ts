@@ -7,7 +7,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as sql from "@pulumi/azure-native/sql";
 import type { PolicyResource } from "@pulumi/policy";
-import { label, ofType, ownerOf, sources, usesOutputOf } from "../graph";
+import { inputSet, knownOr, label, ofType, ownerOf, sources, usesOutputOf } from "../graph";
 import { tokenOf, type Reporter, type StackCheck, type StackRule } from "../rule";
 import { cfgNumber, eqi, isBlank } from "../values";
 import { vaultRecoverabilityProblems } from "./keyvault";
@@ -80,7 +80,7 @@ export const stackCmkChain: StackRule = {
     const { resources, report, guard } = s;
     for (const server of ofType(resources, sql.Server)) {
       guard(server.urn, `CMK chain of ${label(server)}`, () => {
-        if (isBlank(server.props.keyId)) return; // sqlfleet-sql-tde-cmk reports the missing key
+        if (!inputSet(server, "keyId")) return; // sqlfleet-sql-tde-cmk reports the missing key
         const keys = keysFor(resources, server, "keyId", () => [server.props.keyId]);
         const identities = sources(server, "primaryUserAssignedIdentityId", managedidentity.UserAssignedIdentity);
         checkKeyChain(s, server, keys, identities, report);
@@ -90,16 +90,18 @@ export const stackCmkChain: StackRule = {
     }
     for (const db of ofType(resources, sql.Database)) {
       guard(db.urn, `per-database CMK chain of ${label(db)}`, () => {
-        if (isBlank(db.props.encryptionProtector)) return; // the server's protector applies
+        if (!inputSet(db, "encryptionProtector")) return; // the server's protector applies
         const keys = keysFor(resources, db, "encryptionProtector", () => [db.props.encryptionProtector]);
         checkKeyChain(s, db, keys, sources(db, "identity", managedidentity.UserAssignedIdentity), report);
       });
     }
     for (const server of ofType(resources, dbforpostgresql.Server)) {
       guard(server.urn, `CMK chain of ${label(server)}`, () => {
-        const enc = (server.props.dataEncryption as Rec | undefined) ?? {};
-        if (!eqi(enc.type, "AzureKeyVault")) return; // sqlfleet-pg-cmk reports it
-        const keys = keysFor(resources, server, "dataEncryption", () => [enc.primaryKeyURI, enc.geoBackupKeyURI]);
+        // A key of this stack feeding dataEncryption means CMK (known during preview); else read the type.
+        const linked = sources(server, "dataEncryption", keyvault.Key);
+        const enc = () => (server.props.dataEncryption as Rec | undefined) ?? {};
+        if (linked.length === 0 && !eqi(enc().type, "AzureKeyVault")) return; // sqlfleet-pg-cmk reports it
+        const keys = linked.length > 0 ? linked : keysFor(resources, server, "dataEncryption", () => [enc().primaryKeyURI, enc().geoBackupKeyURI]);
         checkKeyChain(s, server, keys, sources(server, "dataEncryption", managedidentity.UserAssignedIdentity), report);
       });
     }
@@ -122,9 +124,10 @@ export const stackProdDbInFailoverGroup: StackRule = {
       if (groups.some((g) => usesOutputOf(g, db, "databases"))) continue;
       guard(db.urn, `failover group of ${label(db)}`, () => {
         if (isSecondary(db.props.createMode) || eqi(db.props.databaseName, "master")) return;
-        const id = db.props.id;
-        const listed = groups.some((g) => Array.isArray(g.props.databases) && (g.props.databases as unknown[]).some((d) => typeof d === "string" && typeof id === "string" && d.toLowerCase() === id.toLowerCase()));
-        if (!listed) report.violation(`${label(db)} is in no failover group`, db.urn);
+        // Not linked: compare ids only if some group lists literal ids (reading the database id needs it known).
+        const literal = groups.flatMap((g) => (Array.isArray(g.props.databases) ? (g.props.databases as unknown[]) : [])).filter((d): d is string => typeof d === "string");
+        const id = literal.length > 0 ? String(db.props.id ?? "").toLowerCase() : undefined;
+        if (!literal.some((d) => d.toLowerCase() === id)) report.violation(`${label(db)} is in no failover group`, db.urn);
       });
     }
     for (const g of groups) {
@@ -177,8 +180,11 @@ export const stackPrivateEndpoints: StackRule = {
           report.violation(`${label(t)} has no private endpoint connected to it`, t.urn);
           return;
         }
-        const conns = connected.flatMap((pe) => (Array.isArray(pe.props.privateLinkServiceConnections) ? (pe.props.privateLinkServiceConnections as Rec[]) : []));
-        const groups = conns.flatMap((c) => (Array.isArray(c.groupIds) ? (c.groupIds as unknown[]).map(String) : []));
+        // The link is known during preview; the group ids are checked once they are known.
+        const groups = knownOr(() => {
+          const conns = connected.flatMap((pe) => (Array.isArray(pe.props.privateLinkServiceConnections) ? (pe.props.privateLinkServiceConnections as Rec[]) : []));
+          return conns.flatMap((c) => (Array.isArray(c.groupIds) ? (c.groupIds as unknown[]).map(String) : []));
+        }, [group]);
         if (!groups.includes(group)) report.violation(`${label(t)}'s private endpoint does not use groupIds ["${group}"]`, t.urn);
       });
     }

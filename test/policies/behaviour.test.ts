@@ -95,12 +95,27 @@ describe("preview", () => {
 
   it("a stack link that needs a computed id reports 'cannot check during preview' for that resource only", async () => {
     const recording = await recordFleet({ preview: true, omit: ["dbDiag"] });
-    const diags = await evaluatePolicies(recording, { preview: true });
+    const diags = (await evaluatePolicies(recording, { preview: true })).filter((d) => d.policyId === "sqlfleet-stack-diagnostics-coverage");
     expect(diags).toHaveLength(1);
-    expect(diags[0]).toMatchObject({ policyId: "sqlfleet-stack-diagnostics-coverage", enforcementLevel: "advisory", urn: recording.one("db").urn });
+    expect(diags[0]).toMatchObject({ enforcementLevel: "advisory", urn: recording.one("db").urn });
     expect(diags[0].message).toMatch(/^cannot check during preview: diagnostic setting of Database "db"/);
     // After the update the id is known and the same gap is a mandatory violation.
     expect(hasMandatory(await evaluatePolicies(await recordFleet({ omit: ["dbDiag"] })))).toBe(true);
+  });
+
+  it("a first preview of the compliant fleet: links still hold, values from other resources give advisories only", async () => {
+    const diags = await evaluatePolicies(await recordFleet({ preview: true }), { preview: true });
+    expect(diags.length).toBeGreaterThan(0);
+    for (const d of diags) {
+      expect(d.enforcementLevel).toBe("advisory");
+      expect(d.message).toMatch(/during preview/);
+    }
+    // Stack rules that only need links (coverage, auditing, identity, failover groups) decide during preview too.
+    const ids = new Set(diags.map((d) => d.policyId));
+    for (const id of ["sqlfleet-stack-diagnostics-coverage", "sqlfleet-stack-sql-server-auditing", "sqlfleet-stack-identity-coverage", "sqlfleet-stack-prod-db-in-failover-group"]) expect(ids.has(id), id).toBe(false);
+    // ... and a broken link is still a mandatory finding in preview.
+    const broken = await evaluatePolicies(await recordFleet({ preview: true, set: { fog: { databases: [] } } }), { preview: true });
+    expect(broken.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyId)).toEqual(["sqlfleet-stack-prod-db-in-failover-group", "sqlfleet-stack-prod-db-in-failover-group"]);
   });
 });
 
