@@ -26,9 +26,10 @@ export function generateFleet(n: number, seed = 7): { root: string; stacks: stri
   type Db = { sizeGb: number; tier: "pool" | "hyperscale" };
   const customers: { name: string; fhir: Db; dicom?: Db }[] = [];
   for (let i = 0; i < n; i++) {
+    // Many small tenants, one in ten large enough for Hyperscale (seed 003: from under 1 TB to tens of TB).
     const big = r() < 0.1;
-    const fhir = big ? 4000 + Math.round(r() * 40000) : 20 + Math.round(r() * 300);
-    const dicom = r() < 0.6 ? 10 + Math.round(r() * 200) : undefined;
+    const fhir = big ? 4000 + Math.round(r() * 40000) : 5 + Math.round(r() * 120);
+    const dicom = r() < 0.6 ? 5 + Math.round(r() * 80) : undefined;
     customers.push({ name: `c${String(i).padStart(4, "0")}`, fhir: { sizeGb: fhir, tier: big ? "hyperscale" : "pool" }, ...(dicom ? { dicom: { sizeGb: dicom, tier: "pool" as const } } : {}) });
   }
   const demands = customers.flatMap((c) =>

@@ -1,5 +1,6 @@
 // Server parameters for the Ed-Fi DMS PostgreSQL flexible server: our baseline (TLS, logging) plus the Ed-Fi
 // tuning settings owned by schema/sets/edfi-dms-tuning, applied one after another by the PostgresServer component.
+import { edfiServerParameters } from "../schema/sets/edfi-dms-tuning/server-parameters";
 
 /** Security baseline every flexible server gets. */
 export const BASELINE_POSTGRES_PARAMETERS: Readonly<Record<string, string>> = {
@@ -10,17 +11,6 @@ export const BASELINE_POSTGRES_PARAMETERS: Readonly<Record<string, string>> = {
   log_checkpoints: "on",
 };
 
-/** The Ed-Fi tuning parameters when that module is present (it is developed alongside), else none. */
-function edfiParameters(): Record<string, string> {
-  try {
-    const mod = require("../schema/sets/edfi-dms-tuning/server-parameters") as { edfiServerParameters?: Record<string, string> };
-    return { ...(mod.edfiServerParameters ?? {}) };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return {};
-    throw e;
-  }
-}
-
 export function postgresServerParameters(edfiTuning: boolean): Record<string, string> {
-  return { ...BASELINE_POSTGRES_PARAMETERS, ...(edfiTuning ? edfiParameters() : {}) };
+  return { ...BASELINE_POSTGRES_PARAMETERS, ...(edfiTuning ? edfiServerParameters : {}) };
 }

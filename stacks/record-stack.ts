@@ -20,6 +20,8 @@ export interface RecordStackOptions {
   preview?: boolean;
   /** Directory holding the Pulumi.<stack>.yaml files (default the project root). */
   root?: string;
+  /** The environment's outputs, when already recorded elsewhere (a fleet plan records the environment once). */
+  environmentOutputs?: Record<string, unknown>;
 }
 
 const envCache = new Map<string, Record<string, unknown>>();
@@ -54,7 +56,7 @@ export async function recordStack(stack: string, opts: RecordStackOptions = {}):
     const envCfg = environmentConfig(kind.env, envFile);
     const problems = customerAgainstPoolsProblems(cfg, envCfg.pools.map((p) => poolSpec(p.name, p.edition, p.vCores, p.maxDataGb)));
     if (problems.length > 0) throw new ConfigError(stack, problems);
-    stackOutputs[kind.env] = await environmentOutputs(kind.env, envFile);
+    stackOutputs[kind.env] = opts.environmentOutputs ?? (await environmentOutputs(kind.env, envFile));
   }
   // A program error is caught here and rethrown after the run: thrown inside the Stack's initialisation, Pulumi
   // would also surface it as an unhandled rejection that kills the process.

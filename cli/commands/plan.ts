@@ -41,7 +41,7 @@ export function registerPlanCommands(program: Command): void {
     });
 }
 
-const SHOWN = new Set(["server", "pool", "database", "failover-group", "key", "vault", "postgres"]);
+const SHOWN = new Set(["server", "pool", "database", "failover-group", "key", "vault", "postgres", "schema"]);
 
 function printPlan(r: PlanReport): void {
   console.log(`${heading(`Plan for stack ${r.stack}`)} ${chalk.dim(`(${r.kind}, ${r.configFile})`)}`);
@@ -83,7 +83,7 @@ function printTree(resources: PlanResource[]): void {
       .filter(([k, v]) => v !== undefined && k !== "name")
       .map(([k, v]) => `${chalk.dim(`${k}=`)}${String(v)}`)
       .join(" ");
-    const label = x.type.startsWith("sqlfleet:") ? chalk.bold(`${x.type.split(":").pop()} ${x.name}`) : `${chalk.cyan(x.type.replace("azure-native:", ""))} ${facts.props.name ?? x.name}`;
+    const label = x.type.startsWith("sqlfleet:") ? chalk.bold(`${x.type.split(":").pop()} ${x.name}`) : `${chalk.cyan(x.type.replace("azure-native:", "").replace("pulumi-nodejs:dynamic/sqlfleet:", ""))} ${facts.props.name ?? x.name}`;
     const flags = [x.protect ? chalk.dim("protected") : "", x.retainOnDelete && !x.type.startsWith("sqlfleet:") ? chalk.dim("retained") : ""].filter(Boolean).join(" ");
     console.log(`${"  ".repeat(depth)}${label} ${props} ${flags}`.trimEnd());
     for (const c of children.get(x.urn) ?? []) visit(c, depth + 1);

@@ -28,7 +28,7 @@ export const EnvironmentConfigSchema = z
     /** Prefix of globally unique names (servers, vaults, failover groups). */
     namePrefix: z.string().regex(/^[a-z][a-z0-9]{2,11}$/, "expected 3-12 lower-case letters/digits, e.g. sqlfprod"),
     entraAdminGroup: z.object({ login: z.string().min(1).max(128), objectId: uuid }).strict(),
-    pools: z.array(PoolConfigSchema).min(1).max(100),
+    pools: z.array(PoolConfigSchema).min(1).max(250),
     failoverGracePeriodMinutes: numberish(z.number().int().min(MIN_FAILOVER_GRACE_MINUTES).max(24 * 60)).default(60),
     placement: z
       .object({

@@ -45,12 +45,16 @@ export interface PlanOptions {
   now?: Date;
   /** The environment config and committed customer configs, when the caller plans many stacks of one fleet. */
   fleet?: { env: EnvironmentConfig; members: FleetMember[] };
+  /** The environment stack's recorded outputs (see recordStack). */
+  environmentOutputs?: Record<string, unknown>;
 }
 
 export interface PlanReport {
   stack: string;
   kind: "environment" | "customer";
   configFile: string;
+  /** The stack's outputs as recorded (an environment's feed its customers' StackReference). */
+  outputs: Record<string, unknown>;
   resources: PlanResource[];
   decisions: { databases: DatabaseDecision[]; pools: PoolDecision[] };
   policy: { ran: boolean; diagnostics: PolicyDiagnostic[] };
@@ -62,7 +66,7 @@ export interface PlanReport {
 export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanReport> {
   const kind = stackKind(stack);
   const configFile = opts.configFile ?? stackFilePath(stack, opts.root);
-  const { recording } = await recordStack(stack, { configFile, root: opts.root });
+  const { recording, outputs } = await recordStack(stack, { configFile, root: opts.root, environmentOutputs: opts.environmentOutputs });
   const resources = snapshotRecording(recording);
   const warnings: string[] = [];
 
@@ -99,6 +103,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
     stack,
     kind: kind.kind,
     configFile,
+    outputs,
     resources,
     decisions,
     policy: { ran: !!runner, diagnostics },

@@ -1,5 +1,6 @@
 // A plan's resources in a file-safe form: every registration with its inputs, secrets redacted. It is what
 // `sqlfleet plan --json` writes and what `--against` reads back (along with `pulumi stack export` files).
+import { createHash } from "node:crypto";
 import type { RecordedResource, Recording } from "../../harness/recorder";
 
 export const REDACTED = "[secret]";
@@ -25,6 +26,13 @@ function redact(value: unknown, path: string, secret: Set<string>): unknown {
   return value;
 }
 
+/** A dynamic resource's serialized provider is code, hundreds of KB: keep its digest, not its text. */
+function compactInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+  const p = inputs.__provider;
+  if (typeof p !== "string") return inputs;
+  return { ...inputs, __provider: `[serialized provider, ${p.length} chars, sha256:${createHash("sha256").update(p).digest("hex").slice(0, 16)}]` };
+}
+
 export function snapshotResource(r: RecordedResource, recording: Recording): PlanResource {
   const id = typeof r.outputs.id === "string" ? r.outputs.id : r.id;
   return {
@@ -35,7 +43,7 @@ export function snapshotResource(r: RecordedResource, recording: Recording): Pla
     ...(id ? { id } : {}),
     protect: r.protect,
     retainOnDelete: recording.effectiveRetainOnDelete(r),
-    inputs: redact(r.inputs, "", new Set(r.secretPaths)) as Record<string, unknown>,
+    inputs: compactInputs(redact(r.inputs, "", new Set(r.secretPaths)) as Record<string, unknown>),
   };
 }
 

@@ -10,7 +10,7 @@ const GB = 1024 ** 3;
 const lastSegment = (id: unknown) => (typeof id === "string" ? id.split("/").pop() : undefined);
 
 export interface ResourceFacts {
-  kind: "server" | "pool" | "database" | "failover-group" | "key" | "vault" | "postgres" | "component" | "other";
+  kind: "server" | "pool" | "database" | "failover-group" | "key" | "vault" | "postgres" | "schema" | "component" | "other";
   props: Record<string, string | number | boolean | undefined>;
 }
 
@@ -105,6 +105,8 @@ export function resourceFacts(r: PlanResource, fogs: Map<string, string>): Resou
       const backup = (i.backup ?? {}) as Record<string, unknown>;
       return { kind: "postgres", props: { name: str(i.serverName), sku: str(sku.name), ha: str(ha.mode), geoBackup: str(backup.geoRedundantBackup), cmk: i.dataEncryption ? "yes" : "no" } };
     }
+    case "pulumi-nodejs:dynamic/sqlfleet:DatabaseSchema":
+      return { kind: "schema", props: { name: str(i.databaseName), migrationSet: str(i.migrationSet), engine: str(i.engine), auth: str(i.authentication) } };
     default:
       return { kind: r.type.startsWith("sqlfleet:") ? "component" : "other", props: {} };
   }
