@@ -112,7 +112,12 @@ export async function run(): Promise<void> {
           migrationId: set.migrations[1].id,
           task,
           direction: "forward",
-          opts: { onEvent: (e) => (e.type === "backfill" ? batches.push(e.batchMs) : undefined) },
+          opts: {
+            onEvent: (e) => {
+              if (e.type === "backfill") batches.push(e.batchMs);
+              if (process.env.BACKFILL_BENCH_VERBOSE && e.type === "backfill") console.log(`  ${e.task} size ${e.batchSize} ${e.batchMs} ms`);
+            },
+          },
         });
         rows = out.rowsMoved;
       } else {
@@ -124,7 +129,11 @@ export async function run(): Promise<void> {
       // Stop first: a write blocked behind the UPDATE completes only now and must be counted.
       await writer.stop();
       const writes = writer.latencies.slice(before);
-      const check = await s.query<{ n: string }>("SELECT count(*)::text AS n FROM fhir.resource WHERE partition_id = 1");
+      const check = await s.query<{ n: string; w: string }>(
+        "SELECT count(*) FILTER (WHERE partition_id = 1)::text AS n, count(*) FILTER (WHERE search_param_hash LIKE 'w%')::text AS w FROM fhir.resource",
+      );
+      // The write workload must have hit real rows (a wrong type id would update nothing and measure nothing).
+      if (Number(check.rows[0].w) < 0.5 * writer.latencies.length) throw new Error(`${strategy}: the writer updated only ${check.rows[0].w} rows for ${writer.latencies.length} writes`);
       await s.close();
       if (Number(check.rows[0].n) !== ROWS / 10 || rows !== ROWS / 10) throw new Error(`${strategy}: moved ${rows}, partition 1 has ${check.rows[0].n}; expected ${ROWS / 10}`);
       results.push({ name: strategy, rows, ms, batches, writes });
@@ -139,6 +148,7 @@ export async function run(): Promise<void> {
       );
     }
     const [b, u] = results;
+    if (process.env.BACKFILL_BENCH_VERBOSE) console.log(`batch durations (ms, in order): ${b.batches.join(" ")}`);
     const ratio = (b.rows / b.ms) / (u.rows / u.ms);
     const ok = (v: boolean) => (v ? "ok" : "MISSED");
     console.log("");

@@ -95,7 +95,11 @@ export async function prepareCheckpoints(ctx: BackfillContext): Promise<Backfill
     const key = `${task.name}/${label}`;
     let cp = byTask.get(key);
     if (!cp) {
-      const hw = await session.query<{ hi: unknown; n: unknown }>(d.maxKeySql(parts), [Number(s.scope_value)]);
+      const hw = await session.query<{ hi: unknown }>(d.maxKeySql(parts), [Number(s.scope_value)]);
+      const est = task.estimateScopeRows
+        ? await session.query(task.estimateScopeRows.sql, [Number(s.scope_value), ...(task.estimateScopeRows.params ?? [])])
+        : await session.query(d.countPendingSql(parts), [Number(s.scope_value)]);
+      const estimate = Math.max(0, Math.round(Number(Object.values(est.rows[0] ?? {})[0] ?? 0)));
       cp = {
         setName: ctx.setName,
         migrationId: ctx.migrationId,
@@ -105,7 +109,7 @@ export async function prepareCheckpoints(ctx: BackfillContext): Promise<Backfill
         lastKey: KEY_MIN,
         highWaterKey: String(hw.rows[0]?.hi ?? "0"),
         rowsDone: 0,
-        rowsEstimated: Number(hw.rows[0]?.n ?? 0),
+        rowsEstimated: Number.isFinite(estimate) ? estimate : 0,
         batchSize: initial,
         emaRowsPerSec: 0,
         state: "running",

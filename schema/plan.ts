@@ -47,9 +47,10 @@ export function staticStatements(d: Dialect, step: MigrationStep): string[] {
     for (const dir of ["forward", "reverse"] as const) {
       if (dir === "reverse" && !step.backfill.reverse) continue;
       const parts = sqlParts(step.backfill, dir);
-      out.push(d.nextKeySql(parts), d.backfillBatchSql(parts), d.maxKeySql(parts));
+      out.push(d.nextKeySql(parts), d.backfillBatchSql(parts), d.maxKeySql(parts), d.countPendingSql(parts));
     }
     out.push(step.backfill.scopes.sql);
+    if (step.backfill.estimateScopeRows) out.push(step.backfill.estimateScopeRows.sql);
   }
   for (const c of step.checks ?? []) out.push(c.sql.sql);
   return out;

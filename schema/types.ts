@@ -115,6 +115,11 @@ export interface BackfillTask {
   pending: string;
   /** The reverse change used by rollback. */
   reverse?: { set: string; pending: string };
+  /**
+   * Cheap row estimate of one scope for progress and ETA (catalog statistics; first parameter = scope value).
+   * Without it the executor counts pending rows, which scans the scope: fine for tests, not for billions of rows.
+   */
+  estimateScopeRows?: SqlStatement;
   /** Target duration of one batch (default 300 ms). */
   targetBatchMs?: number;
   /** Batch size bounds; the dialect's cap (SQL Server 4,000) always applies. */
@@ -262,8 +267,10 @@ export interface Dialect {
   backfillBatchSql(t: BackfillSqlParts): string;
   /** SQL returning the upper key of the next `n` keys after `last` in a scope. */
   nextKeySql(t: BackfillSqlParts): string;
-  /** SQL returning max(key) of a scope (the high-water mark). */
+  /** SQL returning max(key) of a scope as `hi` (the high-water mark; an index seek). */
   maxKeySql(t: BackfillSqlParts): string;
+  /** SQL counting a scope's pending rows as `n` (a scan: used only when the task has no cheap estimate). */
+  countPendingSql(t: BackfillSqlParts): string;
 }
 
 /** The validated pieces of a backfill task the dialect assembles into SQL. */

@@ -248,8 +248,10 @@ export const mssqlDialect: Dialect = {
 
   maxKeySql(t: BackfillSqlParts): string {
     const q = mssqlDialect.quoteIdent;
-    return `SELECT CAST(ISNULL(MAX(${q(t.keyColumn)}), 0) AS varchar(20)) AS hi,
-      CAST(SUM(CASE WHEN (${t.pending}) THEN 1 ELSE 0 END) AS varchar(20)) AS n
-      FROM ${mssqlDialect.quoteQualified(t.table)} WHERE ${q(t.scopeColumn)} = @p1`;
+    return `SELECT CAST(ISNULL(MAX(${q(t.keyColumn)}), 0) AS varchar(20)) AS hi FROM ${mssqlDialect.quoteQualified(t.table)} WHERE ${q(t.scopeColumn)} = @p1`;
+  },
+
+  countPendingSql(t: BackfillSqlParts): string {
+    return `SELECT CAST(COUNT_BIG(*) AS varchar(20)) AS n FROM ${mssqlDialect.quoteQualified(t.table)} WHERE ${mssqlDialect.quoteIdent(t.scopeColumn)} = @p1 AND (${t.pending})`;
   },
 };

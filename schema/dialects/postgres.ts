@@ -206,7 +206,10 @@ export const postgresDialect: Dialect = {
 
   maxKeySql(t: BackfillSqlParts): string {
     const q = postgresDialect.quoteIdent;
-    return `SELECT coalesce(max(${q(t.keyColumn)}), 0)::text AS hi, (count(*) FILTER (WHERE (${t.pending})))::text AS n
-      FROM ${postgresDialect.quoteQualified(t.table)} WHERE ${q(t.scopeColumn)} = $1`;
+    return `SELECT coalesce(max(${q(t.keyColumn)}), 0)::text AS hi FROM ${postgresDialect.quoteQualified(t.table)} WHERE ${q(t.scopeColumn)} = $1`;
+  },
+
+  countPendingSql(t: BackfillSqlParts): string {
+    return `SELECT count(*)::text AS n FROM ${postgresDialect.quoteQualified(t.table)} WHERE ${postgresDialect.quoteIdent(t.scopeColumn)} = $1 AND (${t.pending})`;
   },
 };

@@ -233,6 +233,11 @@ ALTER TABLE dbo.Resource WITH NOCHECK ADD CONSTRAINT FK_Resource_PartitionId_Par
           set: "[PartitionId] = 1",
           pending: "[PartitionId] <> 1",
           reverse: { set: "[PartitionId] = 2", pending: "[PartitionId] = 1" },
+          // Row count of the ResourceTypeId partition from metadata (no scan of a possibly huge partition).
+          estimateScopeRows: {
+            sql: `SELECT ISNULL(SUM(ps.row_count), 0) FROM sys.dm_db_partition_stats ps
+WHERE ps.object_id = OBJECT_ID(N'dbo.Resource') AND ps.index_id = 1 AND ps.partition_number = $PARTITION.PartitionFunction_ResourceTypeId(@p1)`,
+          },
           targetBatchMs: 300,
           maxBatch: 4000,
         },

@@ -245,6 +245,10 @@ function lightweightPartitioning(o: FhirPartitioningOptions): Migration {
           set: `"partition_id" = 1`,
           pending: `"partition_id" <> 1`,
           reverse: { set: `"partition_id" = 2`, pending: `"partition_id" = 1` },
+          // reltuples of the leaf holding the type (one leaf per type; the default leaf over-estimates).
+          estimateScopeRows: {
+            sql: "SELECT greatest(coalesce((SELECT c.reltuples FROM pg_class c WHERE c.oid = (SELECT r.tableoid FROM fhir.resource r WHERE r.resource_type_id = $1 LIMIT 1)), 0), 0)::float8",
+          },
           targetBatchMs: 300,
         },
         estimateRows: {
