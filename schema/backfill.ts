@@ -57,7 +57,8 @@ export function throttleReason(h: HealthSignals, p: ThrottlePolicy): string | un
 export function nextBatchSize(current: number, emaKeysPerSec: number, lastMs: number, bounds: { targetMs: number; min: number; max: number }): number {
   let next: number;
   if (lastMs > 1.5 * bounds.targetMs) next = current * 0.5;
-  else next = Math.min(current * GROWTH, (emaKeysPerSec * bounds.targetMs) / 1000);
+  // Grow fast while far below the target, gently near it (batch time is linear in rows, but noisy).
+  else next = Math.min(current * (lastMs < bounds.targetMs / 2 ? GROWTH : 1.2), (emaKeysPerSec * bounds.targetMs) / 1000);
   return Math.max(bounds.min, Math.min(bounds.max, Math.round(next)));
 }
 

@@ -41,9 +41,10 @@ describe("throttling and batch sizing", () => {
     expect(throttleReason({ logRateGovernorWaits: 2 }, DEFAULT_THROTTLE)).toBe("2 sessions waiting on the log rate governor");
   });
 
-  it("sizes batches to the target duration, grows at most 1.5× and halves after an overrun", () => {
+  it("sizes batches to the target duration, grows at most 1.5× (1.2× near it) and halves after an overrun", () => {
     const b = { targetMs: 300, min: 100, max: 50_000 };
-    expect(nextBatchSize(1000, 100_000, 10, b)).toBe(1500); // fast: growth capped
+    expect(nextBatchSize(1000, 100_000, 10, b)).toBe(1500); // far below target: growth capped at 1.5×
+    expect(nextBatchSize(10_000, 100_000, 200, b)).toBe(12_000); // near target: 1.2×
     expect(nextBatchSize(20_000, 50_000, 290, b)).toBe(15_000); // rate × target
     expect(nextBatchSize(20_000, 50_000, 460, b)).toBe(10_000); // > 1.5 × target: halve
     expect(nextBatchSize(150, 10, 900, b)).toBe(100); // floor
