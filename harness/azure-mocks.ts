@@ -1,7 +1,7 @@
 // Mock outputs shaped like Azure Resource Manager's: ARM ids, FQDNs, principal ids, key URIs.
 // Pulumi's in-process mocks are the only stand-in for Azure (no cloud here); outputs echo inputs plus these.
 import { createHash } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const MOCK_TENANT = "11111111-1111-1111-1111-111111111111";
@@ -55,6 +55,15 @@ function armId(mod: string, typeName: string, name: string, inputs: Record<strin
   return `${base}/${segment}/${name}`;
 }
 
+/** Applies `f` inside a secret wrapper (keeping it secret), or directly to a plain object. */
+function withinSecret(v: unknown, f: (plain: Record<string, unknown>) => Record<string, unknown>): unknown {
+  const sig = pulumi.runtime.specialSigKey;
+  if (typeof v === "object" && v !== null && (v as Record<string, unknown>)[sig] === pulumi.runtime.specialSecretSig) {
+    return { [sig]: pulumi.runtime.specialSecretSig, value: f(((v as { value?: object }).value ?? {}) as Record<string, unknown>) };
+  }
+  return f((v ?? {}) as Record<string, unknown>);
+}
+
 export interface AzureMockOptions {
   /** Outputs of referenced stacks, by stack name (`org/project/stack` or just the stack). */
   stackOutputs?: Record<string, Record<string, unknown>>;
@@ -106,7 +115,7 @@ export function azureMocks(opts: AzureMockOptions = {}): pulumi.runtime.Mocks {
           break;
         }
         case "azure-native:keyvault:Secret":
-          extra.properties = { ...(inputs.properties as object), secretUri: `https://${String(inputs.vaultName)}.vault.azure.net/secrets/${name}` };
+          extra.properties = withinSecret(inputs.properties, (p) => ({ ...p, secretUri: `https://${String(inputs.vaultName)}.vault.azure.net/secrets/${name}` }));
           break;
         case "azure-native:managedidentity:UserAssignedIdentity":
           extra.principalId = mockGuid(`principal:${id}`);
