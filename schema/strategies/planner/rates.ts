@@ -30,21 +30,21 @@ export interface EngineRates {
 }
 
 const BENCH =
-  "measured: `npm run bench strategies` (500k rows, a concurrent writer, embedded PostgreSQL 18, 2 vCPU dev box, 2026-11-25)";
+  "measured: `npm run bench strategies` (500k rows, a concurrent writer, embedded PostgreSQL 18, 2 vCPU dev box shared with other jobs, 2026-11-25; runs vary ±30%)";
 
 export const RATES: Record<Engine, EngineRates> = {
   postgres: {
     updateBackfill: {
       value: 12_000,
       unit: "rows/s",
-      source: `${BENCH}: 11.8k–12.2k rows/s; research/migrations.md §6.2 saw 55k rows/s on PG 15 without concurrent writes and ≥ 5k-row batches`,
+      source: `${BENCH}: 11.8k–15.6k rows/s over three runs; research/migrations.md §6.2 saw 55k rows/s on PG 15 without concurrent writes and ≥ 5k-row batches`,
     },
-    stagingCopy: { value: 15_000, unit: "rows/s", source: `${BENCH}: 12.4k–18.0k rows/s over two runs (INSERT … SELECT FOR SHARE, 5 indexes on the staging leaf)` },
-    indexBuild: { value: 125_000, unit: "rows/s", source: `${BENCH}: 122k–125k rows/s per index (CREATE INDEX CONCURRENTLY per leaf)` },
-    hashScan: { value: 90_000, unit: "rows/s", source: `${BENCH}: 89k–93k rows/s (hashtextextended over the row text)` },
-    plainScan: { value: 300_000, unit: "rows/s", source: `${BENCH}: 261k–372k rows/s (VALIDATE CONSTRAINT)` },
-    catalogDdl: { value: 100, unit: "ms", source: `${BENCH}: 38–189 ms per catalog-only DDL step (incl. the ledger writes and the wait behind the writer)` },
-    cutoverPerLeaf: { value: 10, unit: "ms", source: `${BENCH}: 10 ms lock held per leaf (DETACH + ATTACH + renames + triggers), no under-lock re-hash` },
+    stagingCopy: { value: 15_000, unit: "rows/s", source: `${BENCH}: 12.4k–18.0k rows/s over three runs (INSERT … SELECT FOR SHARE, 5 indexes on the staging leaf)` },
+    indexBuild: { value: 125_000, unit: "rows/s", source: `${BENCH}: 122k–171k rows/s per index over three runs (CREATE INDEX CONCURRENTLY per leaf)` },
+    hashScan: { value: 90_000, unit: "rows/s", source: `${BENCH}: 69k–93k rows/s over three runs (hashtextextended over the row text)` },
+    plainScan: { value: 300_000, unit: "rows/s", source: `${BENCH}: 261k–372k rows/s over three runs (VALIDATE CONSTRAINT)` },
+    catalogDdl: { value: 100, unit: "ms", source: `${BENCH}: 32–189 ms per catalog-only DDL step (incl. the ledger writes and the wait behind the writer)` },
+    cutoverPerLeaf: { value: 15, unit: "ms", source: `${BENCH}: 10–21 ms lock held per leaf (DETACH + ATTACH + renames + triggers), no under-lock re-hash` },
     batchTarget: { value: 300, unit: "ms", source: "schema/backfill.ts default targetBatchMs (pt-osc 500 ms, research §7.4)" },
   },
   mssql: {
