@@ -79,6 +79,16 @@ describe("customer stacks", () => {
     expect((fog.inputs.partnerServers as { id: string }[])[0].id).toMatch(/servers\/sql-sqlfprod-prod-centralus$/);
     expect(fog.inputs.readWriteEndpoint).toMatchObject({ failoverPolicy: "Automatic", failoverWithDataLossGracePeriodMinutes: 60 });
     expect(outputs).toMatchObject({ customer: "fortis", readWriteEndpoint: "fog-sqlfprod-prod-fortis.database.windows.net", failoverGroup: "fog-sqlfprod-prod-fortis" });
+    // The FHIR partition schema: one DatabaseSchema on the FHIR database only, Entra auth, retained, after the group.
+    const [schema, ...more] = recording.ofType("pulumi-nodejs:dynamic/sqlfleet:DatabaseSchema");
+    expect(more).toEqual([]);
+    expect(schema.inputs).toMatchObject({ serverFqdn: "sql-sqlfprod-prod-eastus2.database.windows.net", databaseName: "fortis-fhir", engine: "mssql", migrationSet: "fhir-partitioning", authentication: "entra" });
+    expect(schema.inputs.password).toBeUndefined();
+    expect(recording.effectiveRetainOnDelete(schema)).toBe(true);
+    // dependsOn a component waits for its custom children: the database itself and the failover group.
+    const deps = recording.dependsOnUrns(schema);
+    expect(deps.has(fog.urn)).toBe(true);
+    expect(deps.has(dbs[0].urn)).toBe(true);
   });
 
   it("prod-cigna: a 50 TB FHIR database in Hyperscale with a per-database key", async () => {
