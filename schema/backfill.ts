@@ -19,6 +19,7 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = {
 const KEY_MIN = "-9223372036854775808";
 const EMA_ALPHA = 0.4;
 const GROWTH = 1.5;
+const AIM = 0.8;
 
 export interface BackfillContext {
   session: DbSession;
@@ -53,12 +54,13 @@ export function throttleReason(h: HealthSignals, p: ThrottlePolicy): string | un
   return undefined;
 }
 
-/** Next batch size from the measured rate: rate × target, growth capped, halved when a batch overran by 50%. */
+/** Next batch size from the measured rate: rate × 0.8 × target, growth capped, halved when a batch overran by 50%. */
 export function nextBatchSize(current: number, emaKeysPerSec: number, lastMs: number, bounds: { targetMs: number; min: number; max: number }): number {
   let next: number;
   if (lastMs > 1.5 * bounds.targetMs) next = current * 0.5;
-  // Grow fast while far below the target, gently near it (batch time is linear in rows, but noisy).
-  else next = Math.min(current * (lastMs < bounds.targetMs / 2 ? GROWTH : 1.2), (emaKeysPerSec * bounds.targetMs) / 1000);
+  // Grow fast while far below the target, gently near it. Batch time is linear in rows but noisy (±50% on a busy
+  // server), so size for AIM × target: the target is the duration batches should stay under, not their median.
+  else next = Math.min(current * (lastMs < bounds.targetMs / 2 ? GROWTH : 1.2), (emaKeysPerSec * bounds.targetMs * AIM) / 1000);
   return Math.max(bounds.min, Math.min(bounds.max, Math.round(next)));
 }
 
