@@ -86,7 +86,14 @@ function resourcePolicy(rule: ResourceRule, eff: Effective): ResourceValidationP
     const cfg: ResolvedConfig = { ...eff.props, ...args.getConfig<Record<string, unknown>>() };
     const production = isProduction(cfg, args.stackTags, args.urn);
     if (rule.productionOnly && !production) args.notApplicable("applies to production stacks only");
-    rule.check({ type: args.type, props: args.props, urn: args.urn, name: args.name, cfg, production, report: reporter(report, args.urn), notApplicable: (r) => args.notApplicable(r) });
+    const rep = reporter(report, args.urn);
+    try {
+      rule.check({ type: args.type, props: args.props, urn: args.urn, name: args.name, cfg, production, report: rep, notApplicable: (r) => args.notApplicable(r) });
+    } catch (e) {
+      // The SDK would turn this into its own advisory; saying it here keeps one wording for resource and stack rules.
+      if (!(e instanceof UnknownValueError)) throw e;
+      rep.advisory(`cannot check during preview: ${(e as Error).message}`);
+    }
   };
   // One type: the SDK helper attaches the type token, so the server skips other types without deserializing.
   const validateResource =
