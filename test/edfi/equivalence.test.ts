@@ -1,5 +1,5 @@
 // InsertReferences and the reverse lookups give the same answers before and after tuning (and after its
-// rollback) for the same inputs, including the invalid-id report: one fixed call sequence, four databases.
+// rollback) for the same inputs, including the invalid-id report: one fixed call sequence, five databases.
 import { afterAll, describe, expect, it } from "vitest";
 import { applySet, rollbackSet } from "../../schema/runner";
 import { buildSet } from "../../schema/sets";
@@ -37,8 +37,13 @@ interface Outcome {
 async function run(e: EdfiDb, calls: InsertCall[]): Promise<Outcome> {
   const results: string[][] = [];
   for (const c of calls) results.push(await insertReferences(e.client, c));
+  // Reference stores ReferentialId or (AliasId shape) the Alias's Id: read either without naming a missing column.
   const refs = await e.client.query(
-    "SELECT ParentDocumentPartitionKey || ':' || ParentDocumentId || ':' || ReferentialId AS k FROM dms.reference ORDER BY 1",
+    `SELECT r.ParentDocumentPartitionKey || ':' || r.ParentDocumentId || ':' ||
+            coalesce(to_jsonb(r) ->> 'referentialid',
+                     (SELECT a.ReferentialId::text FROM dms.alias a
+                       WHERE a.ReferentialPartitionKey = r.ReferentialPartitionKey AND a.Id = (to_jsonb(r) ->> 'aliasid')::bigint)) AS k
+       FROM dms.reference r ORDER BY 1`,
   );
   const docs = await e.client.query(
     `SELECT d.Id || ':' || coalesce(string_agg(r.ParentDocumentId || '/' || r.ParentDocumentPartitionKey, ',' ORDER BY r.ParentDocumentId), '') AS k
@@ -71,6 +76,10 @@ describe("InsertReferences: same results before and after tuning", () => {
         prepare: async (e) => void (await applySet(e.session, buildSet("edfi-dms-tuning", "postgres", { deferAliasFk: true }))),
       },
       {
+        label: "tuned+AliasId",
+        prepare: async (e) => void (await applySet(e.session, buildSet("edfi-dms-tuning", "postgres", { aliasId: true }))),
+      },
+      {
         label: "rolled back",
         prepare: async (e) => {
           const set = buildSet("edfi-dms-tuning", "postgres", { deferAliasFk: true });
@@ -94,6 +103,6 @@ describe("InsertReferences: same results before and after tuning", () => {
     expect(base.results[4]).toEqual(["00000000-0000-4000-8000-000000000004"]);
     expect(base.results[9]).toEqual(["00000000-0000-4000-8000-000000000009", "ffffffff-0000-4000-8000-000000000001"]);
     expect(base.referencingDocuments.some((k) => !k.endsWith(":"))).toBe(true);
-    for (const label of ["tuned", "tuned+deferred", "rolled back"]) expect(outcomes[label], label).toEqual(base);
+    for (const label of ["tuned", "tuned+deferred", "tuned+AliasId", "rolled back"]) expect(outcomes[label], label).toEqual(base);
   });
 });

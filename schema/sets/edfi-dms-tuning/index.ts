@@ -1,6 +1,6 @@
 // The edfi-dms-tuning migration set (seed 004 on PostgreSQL / Azure Database for PostgreSQL Flexible Server):
 // 0001 per-leaf autovacuum, 0002 index fillfactor + concurrent reindex, 0003 deferrable Alias FK (opt-in),
-// 0004 drop the redundant Reference→Document FK with its columns and index, 0005 AliasId (opt-in),
+// 0004 drop the redundant Reference→Document FK with its columns and index, 0005 AliasId (opt-in, a rebuild),
 // 0006 partition breadth rebuild (only with allowRebuild). Each step declares its lock, is idempotent through a
 // catalog probe, captures its before-image and has a rollback.
 import type { Engine, Migration, MigrationSet, MigrationSetDefinition } from "../../types";
@@ -17,6 +17,7 @@ export function tuningMigrations(o: EdfiTuningOptions): Migration[] {
   const out: Migration[] = [autovacuumMigration(o), fillfactorMigration(o)];
   if (o.deferAliasFk) out.push(deferAliasFkMigration(t.baseline, t.afterDefer));
   if (o.dropReferencedDocument) out.push(dropReferencedDocumentMigration(t.afterDefer, t.afterDrop));
+  if (t.afterAliasId.aliasKey !== t.afterDrop.aliasKey) out.push(partitionRebuildMigration(t.afterDrop, t.afterAliasId, o));
   if (t.afterRebuild.referencePartitions !== t.afterAliasId.referencePartitions) {
     out.push(partitionRebuildMigration(t.afterAliasId, t.afterRebuild, o));
   }
@@ -34,7 +35,7 @@ export const edfiDmsTuning: MigrationSetDefinition = {
     indexFillfactor: "fillfactor of the write-hot Reference indexes, 50..100 (default 85)",
     deferAliasFk: "make FK_Reference_ReferencedAlias DEFERRABLE INITIALLY DEFERRED (default false)",
     dropReferencedDocument: "drop the redundant Reference→Document FK, its columns and index (default true)",
-    aliasId: "store AliasId instead of ReferentialId in Reference (default false)",
+    aliasId: "store AliasId instead of ReferentialId in Reference, as an online rebuild (default false)",
     referencePartitions: "hash partitions of dms.Reference: 16, 32 or 64 (default 16; a change is an online rebuild)",
     allowRebuild: "must be true to plan a referencePartitions change (default false)",
   },

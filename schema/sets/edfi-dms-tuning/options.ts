@@ -70,12 +70,6 @@ export function parseTuningOptions(raw: Record<string, unknown> = {}): EdfiTunin
   o.deferAliasFk = flag("deferAliasFk", get("deferAliasFk"));
   o.dropReferencedDocument = flag("dropReferencedDocument", get("dropReferencedDocument"));
   o.aliasId = flag("aliasId", get("aliasId"));
-  if (o.aliasId) {
-    throw new Error(
-      "edfi-dms-tuning: option aliasId=true (Reference stores AliasId instead of ReferentialId) is not implemented yet; " +
-        "InsertReferences and the lookups already render that shape (schema/sets/edfi-dms/functions.ts), the online column swap is missing",
-    );
-  }
   o.allowRebuild = flag("allowRebuild", get("allowRebuild"));
   const parts = get("referencePartitions");
   if (!REFERENCE_PARTITION_CHOICES.includes(parts as never)) {

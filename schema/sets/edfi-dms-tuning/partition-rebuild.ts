@@ -1,4 +1,6 @@
-// Migration 0006 (only with allowRebuild): dms.Reference from 16 to 32/64 hash partitions as an online rebuild.
+// Migrations 0005 (aliasId: Reference stores AliasId instead of ReferentialId) and 0006 (only with allowRebuild:
+// 16 → 32/64 hash partitions) are the same online rebuild of dms.Reference into another shape. A rebuild rather
+// than ALTERs keeps the column order and every generated name exactly as a fresh create of the target shape.
 //   stage — a new partitioned table in schema dms_rebuild (same relation/index/constraint names, so after the
 //           swap the catalog reads like a fresh create), the tuning reloptions on its leaves, and a row trigger on
 //           dms.Reference that mirrors every insert/update/delete into it (ShareRowExclusive on Reference, brief).
@@ -7,14 +9,18 @@
 //           mirror trigger copies the row; the replay guard is "not yet in the new table". The row lock of that
 //           UPDATE also orders the copy against a concurrent delete of the same row. Cost: one extra heap
 //           version per row in the table that is about to be dropped.
-//   swap  — under AccessExclusive on dms.Reference (brief; lock_timeout + retry by the runner): row counts must
-//           match, the new identity continues after the old one, the old table moves to dms_retired and is
-//           dropped, the new one moves into dms.
+//   swap  — under AccessExclusive on dms.Reference only (lock_timeout + retry by the runner): row counts must
+//           match, the new identity continues after the old one, the old table moves to dms_retired, the new
+//           one into dms, and the functions switch if the Alias key changed. A later short step drops the old
+//           table (its FK drops lock Document and Alias, which must not happen while Reference is held).
+//           Calls of the old function already in flight at the instant of an Alias-key swap fail once
+//           (undefined column) and must be retried by the caller; a partition-only swap keeps the functions.
 // Rollback is the same machinery in the other direction (stage 16 → copy → swap back), then the leaf reloptions
 // from the before-image. Every down action checks the catalog first, so it works from any partial state.
 import type { Migration, SqlStatement } from "../../types";
 import { writePathChecks } from "../edfi-dms/catalog-checks";
 import { referenceDdl } from "../edfi-dms/ddl";
+import { functionsSql } from "../edfi-dms/functions";
 import type { ReferenceShape } from "../edfi-dms/shape";
 import { AUTOVACUUM_KEYS, autovacuumSettings } from "./autovacuum";
 import { HOT_REFERENCE_INDEXES } from "./fillfactor";
@@ -25,6 +31,13 @@ const TRIGGER = "reference_rebuild_mirror";
 
 function leafCount(table: string): string {
   return `(SELECT count(*) FROM pg_partition_tree(to_regclass('${table}')) WHERE isleaf)`;
+}
+
+/** SQL: `table` exists in `shape` (its leaf count and the Alias key column it stores). */
+function isShape(table: string, shape: ReferenceShape): string {
+  const keyColumn = shape.aliasKey === "ReferentialId" ? "referentialid" : "aliasid";
+  return `(${leafCount(table)} = ${shape.referencePartitions} AND EXISTS (SELECT 1 FROM pg_attribute
+     WHERE attrelid = to_regclass('${table}') AND attname = '${keyColumn}' AND NOT attisdropped))`;
 }
 
 const TRIGGER_PRESENT = `EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'dms.reference'::regclass AND tgname = '${TRIGGER}' AND tgparentid = 0)`;
@@ -40,9 +53,21 @@ function columnsOf(shape: ReferenceShape): string[] {
   ];
 }
 
+/** The value of a target column computed from the NEW row of the live table (maps the Alias key if it changes). */
+function mirrorValue(column: string, source: ReferenceShape): string {
+  if (column === "AliasId" && source.aliasKey === "ReferentialId") {
+    return "(SELECT a.Id FROM dms.alias a WHERE a.ReferentialPartitionKey = NEW.ReferentialPartitionKey AND a.ReferentialId = NEW.ReferentialId)";
+  }
+  if (column === "ReferentialId" && source.aliasKey === "AliasId") {
+    return "(SELECT a.ReferentialId FROM dms.alias a WHERE a.ReferentialPartitionKey = NEW.ReferentialPartitionKey AND a.Id = NEW.AliasId)";
+  }
+  return `NEW.${column}`;
+}
+
 /** plpgsql statements creating the staging table for `shape`, its leaf reloptions and the mirror trigger. */
-function stageBody(shape: ReferenceShape, o: EdfiTuningOptions): string {
+function stageBody(shape: ReferenceShape, source: ReferenceShape, o: EdfiTuningOptions): string {
   const cols = columnsOf(shape);
+  const values = cols.map((c) => mirrorValue(c, source)).join(", ");
   const avList = autovacuumSettings(o).map((kv) => kv.replace("=", " = ")).join(", ");
   const hotIndexes = HOT_REFERENCE_INDEXES.map((n) => `'${n.replace("dms.", `${STAGE_SCHEMA}.`)}'`).join(", ");
   return [
@@ -62,12 +87,12 @@ BEGIN
     DELETE FROM ${STAGE_SCHEMA}.reference WHERE ParentDocumentPartitionKey = OLD.ParentDocumentPartitionKey AND Id = OLD.Id;
   ELSIF TG_OP = 'INSERT' THEN
     INSERT INTO ${STAGE_SCHEMA}.reference (${cols.join(", ")}) OVERRIDING SYSTEM VALUE
-    VALUES (${cols.map((c) => `NEW.${c}`).join(", ")}) ON CONFLICT DO NOTHING;
+    VALUES (${values}) ON CONFLICT DO NOTHING;
   ELSE
     -- The copy's no-op updates and real ones (ON UPDATE CASCADE from Alias) alike: one upsert per row.
     -- Neither the partition key nor Id can change here (DMS never updates them; Id is an identity).
     INSERT INTO ${STAGE_SCHEMA}.reference (${cols.join(", ")}) OVERRIDING SYSTEM VALUE
-    VALUES (${cols.map((c) => `NEW.${c}`).join(", ")})
+    VALUES (${values})
     ON CONFLICT (ParentDocumentPartitionKey, Id) DO UPDATE SET ${cols
       .filter((c) => c !== "Id" && c !== "ParentDocumentPartitionKey")
       .map((c) => `${c} = EXCLUDED.${c}`)
@@ -82,24 +107,24 @@ END $mirror$`,
     .join("\n");
 }
 
-/** Stage `to` partitions when dms.Reference has `from` leaves and nothing is staged yet. */
-function stageStatement(from: number, shape: ReferenceShape, o: EdfiTuningOptions): SqlStatement {
+/** Stage a copy in shape `to` when dms.Reference is in shape `from` and nothing is staged yet. */
+function stageStatement(from: ReferenceShape, to: ReferenceShape, o: EdfiTuningOptions): SqlStatement {
   return {
     sql: `DO $stage$
 DECLARE r record;
 BEGIN
-  IF ${leafCount("dms.reference")} = ${from} AND to_regclass('${STAGE_SCHEMA}.reference') IS NULL THEN
-${stageBody(shape, o)}
+  IF ${isShape("dms.reference", from)} AND to_regclass('${STAGE_SCHEMA}.reference') IS NULL THEN
+${stageBody(to, from, o)}
   END IF;
 END $stage$`,
   };
 }
 
 /**
- * Swaps the staged table in when it has `staged` leaves and dms.Reference has `live` leaves; refuses when the
- * row counts differ. A staging table with other counts is an abandoned rebuild: it is dropped.
+ * Swaps the staged table in when it is in shape `staged` and dms.Reference in shape `live`; refuses when the
+ * row counts differ. A staging table in any other state is an abandoned rebuild: it is dropped.
  */
-function swapStatement(live: number, staged: number): SqlStatement {
+function swapStatement(live: ReferenceShape, staged: ReferenceShape): SqlStatement {
   return {
     sql: `DO $swap$
 DECLARE
@@ -110,7 +135,7 @@ BEGIN
   IF to_regclass('${STAGE_SCHEMA}.reference') IS NULL THEN
     RETURN;
   END IF;
-  IF ${leafCount("dms.reference")} <> ${live} OR ${leafCount(`${STAGE_SCHEMA}.reference`)} <> ${staged} THEN
+  IF NOT (${isShape("dms.reference", live)} AND ${isShape(`${STAGE_SCHEMA}.reference`, staged)}) THEN
     -- Not the rebuild this step expects (e.g. rolling back before the forward swap ran): abandon it.
     DROP TRIGGER IF EXISTS ${TRIGGER} ON dms.reference;
     DROP SCHEMA ${STAGE_SCHEMA} CASCADE;
@@ -125,7 +150,10 @@ BEGIN
   PERFORM setval(pg_get_serial_sequence('${STAGE_SCHEMA}.reference', 'id'), s.last_value, s.is_called)
      FROM dms.reference_id_seq s;
   DROP TRIGGER ${TRIGGER} ON dms.reference;
-  CREATE SCHEMA dms_retired;
+  IF to_regclass('dms_retired.reference') IS NOT NULL THEN
+    RAISE EXCEPTION 'edfi-dms-tuning: dms_retired.reference from an earlier swap is still there; drop it first';
+  END IF;
+  CREATE SCHEMA IF NOT EXISTS dms_retired;
   ALTER TABLE dms.reference SET SCHEMA dms_retired;
   FOR r IN SELECT relid FROM pg_partition_tree('dms_retired.reference') WHERE isleaf LOOP
     EXECUTE format('ALTER TABLE %s SET SCHEMA dms_retired', r.relid::regclass);
@@ -134,11 +162,40 @@ BEGIN
   FOR r IN SELECT relid FROM pg_partition_tree('dms.reference') WHERE isleaf LOOP
     EXECUTE format('ALTER TABLE %s SET SCHEMA dms', r.relid::regclass);
   END LOOP;
-  DROP SCHEMA dms_retired CASCADE;
+  -- Only the mirror function is left in the staging schema. The old table stays in dms_retired: dropping it
+  -- drops its FKs, which locks dms.document and dms.alias, and doing that while holding dms.reference would
+  -- deadlock with writers that read Alias before they write Reference. A separate short step drops it.
   DROP SCHEMA ${STAGE_SCHEMA} CASCADE;
 END $swap$`,
   };
 }
+
+/**
+ * Drops the retired table without deadlocking writers: its FKs go one referenced table at a time (each in its
+ * own transaction, parent locked before leaves as writers do), so the runner never holds Alias while waiting
+ * for Document or the other way round; the table itself then drops without touching either.
+ */
+function dropRetiredFk(referenced: string, constraints: string[]): SqlStatement {
+  return {
+    sql: `DO $retire$ BEGIN
+  IF to_regclass('dms_retired.reference') IS NOT NULL THEN
+    LOCK TABLE ${referenced} IN ACCESS EXCLUSIVE MODE;
+    ALTER TABLE dms_retired.reference ${constraints.map((c) => `DROP CONSTRAINT IF EXISTS ${c}`).join(", ")};
+  END IF;
+END $retire$`,
+  };
+}
+
+const DROP_RETIRED: SqlStatement[] = [
+  dropRetiredFk("dms.alias", ["fk_reference_referencedalias"]),
+  dropRetiredFk("dms.document", ["fk_reference_parentdocument", "fk_reference_referenceddocument"]),
+  { sql: "DROP SCHEMA IF EXISTS dms_retired CASCADE" },
+];
+const DROP_RETIRED_LOCK = {
+  mode: "AccessExclusive",
+  on: "dms_retired.reference, and briefly dms.alias, then dms.document (one FK drop each, separate transactions)",
+  brief: true,
+};
 
 /** Numeric reloptions of the Reference leaves and their indexes (what a rollback puts back on the 16 leaves). */
 const LEAF_RELOPTIONS_IMAGE: SqlStatement = {
@@ -153,33 +210,54 @@ const LEAF_RELOPTIONS_IMAGE: SqlStatement = {
          ORDER BY 2, o.ord`,
 };
 
+/** SQL: dms.Reference is in `shape` with no function still written for another one (the swap replaces them). */
+function functionsFor(shape: ReferenceShape): SqlStatement[] {
+  return functionsSql(shape).map((sql) => ({ sql }));
+}
+
 export function partitionRebuildMigration(before: ReferenceShape, after: ReferenceShape, o: EdfiTuningOptions): Migration {
   const from = before.referencePartitions;
   const to = after.referencePartitions;
-  const rebuilt = `${leafCount("dms.reference")} = ${to} AND to_regnamespace('${STAGE_SCHEMA}') IS NULL`;
+  const keyChange = before.aliasKey !== after.aliasKey;
+  const rebuilt = `${isShape("dms.reference", after)} AND to_regnamespace('${STAGE_SCHEMA}') IS NULL`;
+  const what = keyChange
+    ? `from ${before.aliasKey} to ${after.aliasKey}${from !== to ? ` and ${from} to ${to} partitions` : ""}`
+    : `from ${from} to ${to} hash partitions`;
   const copyGuard = `NOT EXISTS (SELECT 1 FROM ${STAGE_SCHEMA}.reference n
      WHERE n.ParentDocumentPartitionKey = reference.ParentDocumentPartitionKey AND n.Id = reference.Id)`;
   return {
-    id: `0006-reference-partitions-${to}`,
-    description: `rebuild dms.Reference online from ${from} to ${to} hash partitions (stage, mirror, batched copy, swap)`,
+    id: keyChange ? "0005-reference-alias-id" : `0006-reference-partitions-${to}`,
+    description: `rebuild dms.Reference online ${what} (stage, mirror, batched copy, swap)`,
     steps: [
+      {
+        // Runs last in a rollback: drops the table the swap back retired, in its own short transaction.
+        name: "cleanup-retired",
+        kind: "ddl",
+        description: "rollback only: drop the table retired by the swap back (dms_retired)",
+        lock: DROP_RETIRED_LOCK,
+        transactional: false,
+        up: [],
+        down: DROP_RETIRED,
+      },
       {
         name: "stage",
         kind: "ddl",
-        description: `create ${STAGE_SCHEMA}.reference with ${to} leaves and the mirror trigger on dms.reference`,
+        description: `create ${STAGE_SCHEMA}.reference (${to} leaves, ${after.aliasKey}) and the mirror trigger on dms.reference`,
         lock: { mode: "ShareRowExclusive", on: "dms.reference parent + leaves (CREATE TRIGGER; blocks writes briefly)", brief: true },
         transactional: true,
         done: { sql: `SELECT (${rebuilt}) OR ${TRIGGER_PRESENT} AS done` },
         beforeImage: LEAF_RELOPTIONS_IMAGE,
-        up: [stageStatement(from, after, o)],
+        up: [stageStatement(before, after, o)],
         down: [
           // Last step of a rollback: the 16-leaf copy staged by "swap"'s down goes back in (or an abandoned
           // forward staging is dropped), then the leaves get their reloptions back.
-          swapStatement(to, from),
+          swapStatement(after, before),
+          // Functions of the earlier shape (a no-op rewrite when the forward swap never happened).
+          ...functionsFor(before),
           {
             forEach: {
               rows: {
-                sql: `SELECT relid::regclass::text AS leaf FROM pg_partition_tree('dms.reference') WHERE isleaf AND ${leafCount("dms.reference")} = ${from}`,
+                sql: `SELECT relid::regclass::text AS leaf FROM pg_partition_tree('dms.reference') WHERE isleaf AND ${isShape("dms.reference", before)}`,
               },
               statements: [{ sql: `ALTER TABLE {{leaf:qualified}} RESET (${AUTOVACUUM_KEYS.join(", ")})` }],
             },
@@ -218,25 +296,37 @@ export function partitionRebuildMigration(before: ReferenceShape, after: Referen
         description: `swap ${STAGE_SCHEMA}.reference in for dms.reference after checking row counts`,
         lock: {
           mode: "AccessExclusive",
-          on: "dms.reference parent + leaves (count check, schema moves), and briefly dms.document/dms.alias (dropping the old table's FKs)",
+          on: "dms.reference parent + leaves (row-count check under the lock, then schema moves only)",
           brief: true,
           maintenanceWindow: true,
         },
         transactional: true,
         done: { sql: `SELECT ${rebuilt} AS done` },
-        up: [swapStatement(from, to)],
-        // First step of a rollback: stage the original breadth again (only if the forward swap happened).
-        down: [stageStatement(to, before, o)],
+        // The functions switch in the same transaction as the table (they name the Alias key column).
+        up: [swapStatement(before, after), ...functionsFor(after)],
+        // First step of a rollback: stage the original shape again (only if the forward swap happened).
+        down: [stageStatement(after, before, o)],
+      },
+      {
+        name: "drop-retired",
+        kind: "ddl",
+        description: "drop the old table the swap moved to dms_retired (its FKs go with it)",
+        lock: DROP_RETIRED_LOCK,
+        transactional: false,
+        done: { sql: "SELECT to_regnamespace('dms_retired') IS NULL AS done" },
+        up: DROP_RETIRED,
+        // First of a rollback too: a retired table left by an interrupted run would block the swap back.
+        down: DROP_RETIRED,
       },
       {
         name: "validate",
         kind: "validate",
-        description: `dms.reference has ${to} leaves, keys, indexes and FKs; no staging left behind`,
+        description: `dms.reference is in the new shape with its keys, indexes and FKs; no staging left behind`,
         lock: { mode: "AccessShare", on: "catalog only", brief: true },
         transactional: false,
         up: [],
         checks: [
-          { name: "dms.reference has the new breadth, no staging or mirror left", sql: { sql: `SELECT (NOT (${rebuilt}) OR ${TRIGGER_PRESENT})::int AS bad` } },
+          { name: "dms.reference has the new shape, no staging or mirror left", sql: { sql: `SELECT (NOT (${rebuilt}) OR ${TRIGGER_PRESENT})::int AS bad` } },
           ...writePathChecks(after),
         ],
       },
