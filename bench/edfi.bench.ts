@@ -14,7 +14,7 @@ import { buildSet } from "../schema/sets";
 import { edfiServerParameters } from "../schema/sets/edfi-dms-tuning/server-parameters";
 import { loadWorkloadData, nextCall, prng, seedDocuments, INSERT_REFERENCES_CALL, type WorkloadData } from "../schema/sets/edfi-dms/workload";
 
-const DOCUMENTS = Number(process.env.EDFI_BENCH_DOCUMENTS ?? 10_000);
+const DOCUMENTS = Number(process.env.EDFI_BENCH_DOCUMENTS ?? 8_000);
 const REFS_PER_DOC = 5;
 const CLIENTS = Number(process.env.EDFI_BENCH_CLIENTS ?? 4);
 const PHASE_MS = Number(process.env.EDFI_BENCH_PHASE_MS ?? 4_000);
@@ -43,6 +43,7 @@ const PHASES: Phase[] = [
   { label: "+ drop Reference→Document FK (0004) = tuned", options: {} },
   { label: "tuned + Alias FK deferred (0003)", options: { deferAliasFk: true } },
   { label: "tuned + server parameters", options: {}, serverParameters: true },
+  { label: "tuned + AliasId (0005, online rebuild)", options: { aliasId: true } },
   { label: "tuned + 64 partitions (0006, online rebuild)", template: TEMPLATE_64 },
 ];
 

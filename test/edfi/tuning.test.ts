@@ -136,6 +136,23 @@ describe("edfi-dms-tuning options", () => {
     expect(() => buildSet("edfi-dms-tuning", "postgres", { fillfactor: 85 })).toThrow(/unknown option "fillfactor"; allowed: vacuumScaleFactor/);
   });
 
+  it("orders the optional migrations: deferral before the FK drop, AliasId before the partition rebuild", () => {
+    const s = buildSet("edfi-dms-tuning", "postgres", { deferAliasFk: true, aliasId: true, referencePartitions: 64, allowRebuild: true });
+    expect(s.migrations.map((m) => m.id)).toEqual([
+      "0001-reference-autovacuum",
+      "0002-reference-index-fillfactor",
+      "0003-alias-fk-deferrable",
+      "0004-drop-referenced-document",
+      "0005-reference-alias-id",
+      "0006-reference-partitions-64",
+    ]);
+    expect(buildSet("edfi-dms-tuning", "postgres").migrations.map((m) => m.id)).toEqual([
+      "0001-reference-autovacuum",
+      "0002-reference-index-fillfactor",
+      "0004-drop-referenced-document",
+    ]);
+  });
+
   it("refuses the partition rebuild unless asked for explicitly", () => {
     expect(() => buildSet("edfi-dms-tuning", "postgres", { referencePartitions: 64 })).toThrow(
       /referencePartitions=64 rebuilds dms.Reference online .* refused unless allowRebuild=true/,
