@@ -22,7 +22,7 @@ interface Diagnostic {
   getEnforcementlevel(): number;
   getSeverity(): number;
 }
-interface AnalyzeResponse {
+export interface AnalyzeResponse {
   getDiagnosticsList(): Diagnostic[];
 }
 /* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf classes without type declarations */
@@ -109,10 +109,49 @@ function call(handler: Handler, request: unknown): Promise<AnalyzeResponse> {
   });
 }
 
-function toDiagnostics(resp: AnalyzeResponse, byUrn: Map<string, RecordedResource>, fallbackUrn?: string): PolicyDiagnostic[] {
+/** The requests the engine would send for a recorded stack: one AnalyzeRequest per custom resource, one AnalyzeStackRequest. */
+export function analyzerRequests(recording: Recording, opts: { preview?: boolean } = {}): { resources: unknown[]; stack: unknown } {
+  const preview = opts.preview === true;
+  const byUrn = new Map(recording.resources.map((r) => [r.urn, r]));
+  const resources = recording.resources
+    .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
+    .map((r) => {
+      const req = new analyzerpb.AnalyzeRequest();
+      req.setType(r.type);
+      req.setName(r.name);
+      req.setUrn(r.urn);
+      req.setProperties(inputStruct(r, preview, byUrn));
+      req.setOptions(options(r));
+      return req;
+    });
+  const stack = new analyzerpb.AnalyzeStackRequest();
+  stack.setResourcesList(
+    recording.resources.map((r) => {
+      const a = new analyzerpb.AnalyzerResource();
+      a.setType(r.type);
+      a.setName(r.name);
+      a.setUrn(r.urn);
+      a.setProperties(stackStruct(r, preview, byUrn));
+      a.setOptions(options(r));
+      if (r.parent) a.setParent(r.parent);
+      a.setDependenciesList(r.dependencies);
+      const deps = a.getPropertydependenciesMap();
+      for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+        const pd = new analyzerpb.AnalyzerPropertyDependencies();
+        pd.setUrnsList(urns);
+        deps.set(k, pd);
+      }
+      return a;
+    }),
+  );
+  return { resources, stack };
+}
+
+/** Diagnostics of an AnalyzeResponse, resolved against the recording. */
+export function diagnosticsOf(resp: AnalyzeResponse, recording: Recording, fallbackUrn?: string): PolicyDiagnostic[] {
   return resp.getDiagnosticsList().map((d) => {
     const urn = d.getUrn() || fallbackUrn || "";
-    const r = byUrn.get(urn);
+    const r = recording.get(urn);
     return {
       policyId: d.getPolicyname(),
       enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "advisory",
@@ -135,42 +174,12 @@ export async function evaluatePolicies(recording: Recording, opts: EvaluateOptio
   const policies = buildPolicies(config);
   const analyze = policyServer.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, "mandatory", policies);
   const analyzeStack = policyServer.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, "mandatory", policies);
-  const preview = opts.preview === true;
-  const byUrn = new Map(recording.resources.map((r) => [r.urn, r]));
+  const requests = analyzerRequests(recording, { preview: opts.preview });
   const out: PolicyDiagnostic[] = [];
-
-  for (const r of recording.resources) {
-    if (!r.custom || r.type.startsWith("pulumi:providers:")) continue;
-    const req = new analyzerpb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setUrn(r.urn);
-    req.setProperties(inputStruct(r, preview, byUrn));
-    req.setOptions(options(r));
-    out.push(...toDiagnostics(await call(analyze, req), byUrn, r.urn));
+  for (const req of requests.resources) {
+    out.push(...diagnosticsOf(await call(analyze, req), recording, (req as { getUrn(): string }).getUrn()));
   }
-
-  const stackReq = new analyzerpb.AnalyzeStackRequest();
-  stackReq.setResourcesList(
-    recording.resources.map((r) => {
-      const a = new analyzerpb.AnalyzerResource();
-      a.setType(r.type);
-      a.setName(r.name);
-      a.setUrn(r.urn);
-      a.setProperties(stackStruct(r, preview, byUrn));
-      a.setOptions(options(r));
-      if (r.parent) a.setParent(r.parent);
-      a.setDependenciesList(r.dependencies);
-      const deps = a.getPropertydependenciesMap();
-      for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-        const pd = new analyzerpb.AnalyzerPropertyDependencies();
-        pd.setUrnsList(urns);
-        deps.set(k, pd);
-      }
-      return a;
-    }),
-  );
-  out.push(...toDiagnostics(await call(analyzeStack, stackReq), byUrn));
+  out.push(...diagnosticsOf(await call(analyzeStack, requests.stack), recording));
   return out;
 }
 

@@ -7,7 +7,9 @@ import * as sql from "@pulumi/azure-native/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordProgram } from "../../harness/recorder";
 import { listPolicies } from "../../policies/build";
+import { analyzerRequests, diagnosticsOf, evaluatePolicies, type AnalyzeResponse, type PolicyDiagnostic } from "../../policies/runner";
 import { printed } from "./capture-port";
+import { recordFleet } from "./fleet-fixture";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- generated gRPC/protobuf modules have no type declarations */
 const grpc = require("@grpc/grpc-js") as any;
@@ -77,5 +79,18 @@ describe("policies/index.ts as a CrossGuard analyzer over gRPC", () => {
     await rpc("configure", req);
     expect(await analyzeTls("1.0")).toEqual([]);
     expect((await analyzeTls("1.1")).map((d: any) => [d.getPolicyname(), d.getEnforcementlevel()])).toEqual([["sqlfleet-sql-server-min-tls", pb.EnforcementLevel.ADVISORY]]);
+  });
+
+  it("gives the same verdicts as the in-process runner on a stack with broken relations (analyze + analyzeStack)", async () => {
+    const recording = await recordFleet({ omit: ["dbDiag", "primary.keyRole"], set: { "secondary.server": { minimalTlsVersion: "1.0" } } });
+    const { resources, stack } = analyzerRequests(recording);
+    const viaGrpc: PolicyDiagnostic[] = [];
+    for (const req of resources) viaGrpc.push(...diagnosticsOf(await rpc<AnalyzeResponse>("analyze", req), recording, (req as any).getUrn()));
+    viaGrpc.push(...diagnosticsOf(await rpc<AnalyzeResponse>("analyzeStack", stack), recording));
+    const key = (d: PolicyDiagnostic) => `${d.policyId}|${d.enforcementLevel}|${d.urn}|${d.message}`;
+    // `configure` above relaxed the TLS policy in this server; the runner gets the same config.
+    const inProcess = await evaluatePolicies(recording, { config: { "sqlfleet-sql-server-min-tls": { enforcementLevel: "advisory", allowedTlsVersions: ["1.0", "1.2", "1.3"] } } });
+    expect(viaGrpc.map(key).sort()).toEqual(inProcess.map(key).sort());
+    expect(new Set(viaGrpc.map((d) => d.policyId))).toEqual(new Set(["sqlfleet-stack-diagnostics-coverage", "sqlfleet-stack-cmk-chain"]));
   });
 });
