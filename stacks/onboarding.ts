@@ -6,8 +6,8 @@ import { customerAgainstPoolsProblems, parseCustomerConfig, DATABASE_ROLES, type
 import type { EnvironmentConfig } from "./config/environment";
 import { ConfigError } from "./config/errors";
 import { packDatabases, type PoolLoad, type PoolSuggestion } from "../placement/packing";
-import { poolableDatabaseMaxGb, projectSizeGb, selectTier } from "../placement/tier";
-import { environmentPools, type FleetMember } from "./plan/decisions";
+import { projectSizeGb, selectTier } from "../placement/tier";
+import { environmentPoolableMaxGb, environmentPools, type FleetMember } from "./plan/decisions";
 
 export interface NewCustomerRequest {
   env: string;
@@ -59,7 +59,7 @@ export function planNewCustomer(req: NewCustomerRequest, env: EnvironmentConfig,
   const pooled: { role: DatabaseRole; sizeGb: number; projectedGb: number; maxSizeGb: number; reason: string }[] = [];
   for (const [role, sizeGb] of sizes) {
     if (sizeGb === undefined) continue;
-    const t = selectTier(`${stack} ${role}`, { sizeGb, growthPerYear: growth, horizonYears: env.placement.horizonYears }, { hyperscaleVCores: env.placement.hyperscaleVCores, poolDatabaseMaxGb: poolableDatabaseMaxGb(env.placement.fillTarget) });
+    const t = selectTier(`${stack} ${role}`, { sizeGb, growthPerYear: growth, horizonYears: env.placement.horizonYears }, { hyperscaleVCores: env.placement.hyperscaleVCores, poolDatabaseMaxGb: environmentPoolableMaxGb(env) });
     if (t.tier === "hyperscale") decisions.push({ role, sizeGb, projectedGb: t.projectedGb, placement: { tier: "hyperscale", vCores: t.vCores }, reason: t.reason });
     else pooled.push({ role, sizeGb, projectedGb: t.projectedGb, maxSizeGb: t.maxSizeGb, reason: t.reason });
   }

@@ -39,6 +39,17 @@ export function environmentPools(env: EnvironmentConfig): PoolSpec[] {
   return env.pools.map((p) => poolSpec(p.name, p.edition, p.vCores, p.maxDataGb));
 }
 
+/**
+ * The largest projected size this environment can still pool: what its biggest pool holds for one database at the
+ * fill target (never above the Azure limit). Larger projections go to Hyperscale.
+ */
+export function environmentPoolableMaxGb(env: EnvironmentConfig): number {
+  const sizes = environmentPools(env)
+    .filter((p) => p.edition !== "Hyperscale")
+    .map((p) => Math.min(perDatabaseMaxGb(p), Math.floor(p.maxDataGb * env.placement.fillTarget)));
+  return Math.min(poolableDatabaseMaxGb(env.placement.fillTarget), Math.max(0, ...sizes));
+}
+
 export function databaseDecisions(member: FleetMember, env: EnvironmentConfig): DatabaseDecision[] {
   const out: DatabaseDecision[] = [];
   const pools = environmentPools(env);
@@ -46,7 +57,7 @@ export function databaseDecisions(member: FleetMember, env: EnvironmentConfig): 
     const db = member.cfg[role];
     if (!db) continue;
     const growth = db.growthPerYear ?? env.placement.defaultGrowthPerYear;
-    const rec = selectTier(`${member.stack} ${role}`, { sizeGb: db.sizeGb, growthPerYear: growth, horizonYears: env.placement.horizonYears }, { hyperscaleVCores: env.placement.hyperscaleVCores, poolDatabaseMaxGb: poolableDatabaseMaxGb(env.placement.fillTarget) });
+    const rec = selectTier(`${member.stack} ${role}`, { sizeGb: db.sizeGb, growthPerYear: growth, horizonYears: env.placement.horizonYears }, { hyperscaleVCores: env.placement.hyperscaleVCores, poolDatabaseMaxGb: environmentPoolableMaxGb(env) });
     const configured = db.placement.tier === "pool" ? `pool ${db.placement.pool} (max ${db.placement.maxSizeGb} GB)` : `Hyperscale ${db.placement.vCores} vCores`;
     const recommended = rec.tier === "pool" ? `pool (max ${rec.maxSizeGb} GB)` : `Hyperscale`;
     let verdict: "ok" | "warn" = "ok";
