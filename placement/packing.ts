@@ -99,8 +99,19 @@ export function packDatabases(databases: readonly DatabaseDemand[], existing: re
   const assignments = new Map<string, string>();
   const opened: PoolSpec[] = [];
   const unplaced: Unplaced[] = [];
-  // Pools that can no longer take even the smallest remaining database are skipped (keeps the scan short at scale).
+  // Pools that can no longer take even the smallest remaining database are skipped (keeps the scan short at scale):
+  // suffix minima of the remaining demand say what "smallest" means from position i on.
   let open: PoolLoad[] = [...loads];
+  const minStorage = new Array<number>(order.length + 1).fill(Infinity);
+  const minVCores = new Array<number>(order.length + 1).fill(Infinity);
+  for (let i = order.length - 1; i >= 0; i--) {
+    minStorage[i] = Math.min(minStorage[i + 1], order[i].storageGb);
+    minVCores[i] = Math.min(minVCores[i + 1], order[i].vCores);
+  }
+  const canTakeMore = (l: PoolLoad, i: number) => {
+    const cap = caps.get(l)!;
+    return l.databases.length < cap.databases && l.storageGb + minStorage[i] <= cap.storageGb + EPS && l.vCores + minVCores[i] <= cap.vCores + EPS;
+  };
   const place = (load: PoolLoad, d: DatabaseDemand) => {
     load.databases.push(d.name);
     load.storageGb += d.storageGb;
@@ -136,16 +147,13 @@ export function packDatabases(databases: readonly DatabaseDemand[], existing: re
     }
     if (best) {
       place(best, d);
-      // Every 256 placements, drop pools that are full in the database count or nearly full in a dimension.
-      if ((i & 255) === 255) open = open.filter((l) => l.databases.length < caps.get(l)!.databases && slackAfter(l, caps.get(l)!, ZERO) > 1e-3);
+      if ((i & 31) === 31) open = open.filter((l) => canTakeMore(l, i + 1));
       continue;
     }
     unplaced.push(explainUnplaced(d, loads, fill, names));
   }
   return { assignments, loads, opened, unplaced };
 }
-
-const ZERO: DatabaseDemand = { name: "", storageGb: 0, maxSizeGb: 0, vCores: 0 };
 
 function explainUnplaced(d: DatabaseDemand, loads: PoolLoad[], fill: number, names: Set<string>): Unplaced {
   const edition: PoolEdition = loads[0]?.pool.edition ?? "GeneralPurpose";
