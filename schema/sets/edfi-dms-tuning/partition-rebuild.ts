@@ -272,6 +272,9 @@ export function partitionRebuildMigration(before: ReferenceShape, after: Referen
         lock: { mode: "RowExclusive", on: "dms.reference rows of one batch (no-op HOT update)", brief: false, scans: true },
         transactional: false,
         up: [],
+        estimateRows: {
+          sql: "SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS n FROM pg_partition_tree('dms.reference') t JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf",
+        },
         backfill: {
           name: "reference-copy",
           table: "dms.reference",
@@ -313,7 +316,7 @@ export function partitionRebuildMigration(before: ReferenceShape, after: Referen
         description: "drop the old table the swap moved to dms_retired (its FKs go with it)",
         lock: DROP_RETIRED_LOCK,
         transactional: false,
-        done: { sql: "SELECT to_regnamespace('dms_retired') IS NULL AS done" },
+        done: { sql: `SELECT to_regnamespace('dms_retired') IS NULL AND ${isShape("dms.reference", after)} AS done` },
         up: DROP_RETIRED,
         // First of a rollback too: a retired table left by an interrupted run would block the swap back.
         down: DROP_RETIRED,
