@@ -10,6 +10,8 @@ export interface CatalogSnapshot {
   constraints: string[];
   functions: Record<string, string>;
   columns: Record<string, string[]>;
+  /** COMMENT ON … of dms relations (the fillfactor step marks rebuilt indexes with one). */
+  comments: Record<string, string>;
 }
 
 export async function catalogSnapshot(c: ClientBase): Promise<CatalogSnapshot> {
@@ -35,7 +37,13 @@ export async function catalogSnapshot(c: ClientBase): Promise<CatalogSnapshot> {
       WHERE c.relnamespace = 'dms'::regnamespace AND c.relkind IN ('r','p') AND a.attnum > 0 AND NOT a.attisdropped
       GROUP BY c.relname ORDER BY 1`,
   );
+  const comments = await c.query<{ rel: string; d: string }>(
+    `SELECT c.relname AS rel, d.description AS d FROM pg_class c
+       JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+      WHERE c.relnamespace = 'dms'::regnamespace ORDER BY 1`,
+  );
   return {
+    comments: Object.fromEntries(comments.rows.map((r) => [r.rel, r.d])),
     relations: rels.rows.map((r) => `${r.name} ${r.kind} ${r.bound ?? ""}`.trim()),
     reloptions: Object.fromEntries(rels.rows.filter((r) => r.opts).map((r) => [r.name, [...(r.opts ?? [])].sort()])),
     indexes: idx.rows.map((r) => r.d),

@@ -50,7 +50,7 @@ describe.each([
     expect(r.applied).toEqual(set.migrations.map((m) => m.id));
     expect(Object.values(r.validation).every((v) => v === 0)).toBe(true);
     tuned = await catalogSnapshot(e.client);
-    expect(diff(baseline, tuned).sort()).toEqual(["columns", "constraints", "functions", "indexes", "relations", "reloptions"]);
+    expect(diff(baseline, tuned).sort()).toEqual(["columns", "comments", "constraints", "functions", "indexes", "relations", "reloptions"]);
     const ff = (options as { indexFillfactor?: number }).indexFillfactor ?? 85;
     expect(tuned.reloptions["reference_05_pkey"]).toEqual([`fillfactor=${ff}`]);
     expect(tuned.reloptions["reference_03"]).toEqual([
@@ -119,6 +119,29 @@ describe.each([
     }
     expect(diff(baseline, await catalogSnapshot(e.client))).toEqual([]);
     expect(await referenceRows(e)).toEqual(baselineRows);
+  });
+});
+
+describe("edfi-dms-tuning 0002 resumed after a kill between ALTER INDEX and REINDEX", () => {
+  let e: EdfiDb;
+  beforeAll(async () => {
+    e = await edfiDatabase({ documents: 100 });
+  });
+  afterAll(async () => e?.close());
+
+  it("does not take a set-but-not-rebuilt leaf index for done", async () => {
+    const set = buildSet("edfi-dms-tuning", "postgres");
+    const step = set.migrations[1].steps[0];
+    // What a run killed after its first ALTER INDEX leaves behind: the reloption, no rebuild, no marker.
+    await e.client.query("ALTER INDEX dms.reference_00_pkey SET (fillfactor = 85)");
+    expect(await runProbe(e.session, step.done!)).toBe(false);
+    await applySet(e.session, withChecksums({ ...set, migrations: set.migrations.slice(0, 2) }));
+    expect(await runProbe(e.session, step.done!)).toBe(true);
+    const marked = await e.client.query(
+      `SELECT count(*)::int AS n FROM pg_class c WHERE c.relnamespace = 'dms'::regnamespace AND c.relkind = 'i'
+          AND obj_description(c.oid, 'pg_class') = 'sqlfleet edfi-dms-tuning: rebuilt with fillfactor 85'`,
+    );
+    expect(marked.rows[0].n).toBe(16 * 4); // PK, parent, referenced-document and referential index per leaf
   });
 });
 

@@ -2,7 +2,7 @@
 // REINDEX INDEX CONCURRENTLY so the free space exists now, not only after future page splits. Partitioned
 // indexes take no fillfactor, so both run per leaf index (ShareUpdateExclusive on that leaf; writes continue).
 import type { Migration, SqlStatement } from "../../types";
-import { allHaveReloptions, INVALID_REFERENCE_INDEXES, leafIndexes, missingReloptions, reloptionsOf } from "./catalog-sql";
+import { INVALID_REFERENCE_INDEXES, leafIndexes, missingReloptions, reloptionsOf } from "./catalog-sql";
 import type { EdfiTuningOptions } from "./options";
 
 /** The partitioned indexes every Reference write maintains (those absent in a shape are skipped). */
@@ -24,6 +24,14 @@ const LEAF_INDEX_LOCK = {
 export function fillfactorMigration(o: EdfiTuningOptions): Migration {
   const hot = leafIndexes(HOT_REFERENCE_INDEXES);
   const wanted = [`fillfactor=${o.indexFillfactor}`];
+  // The reloption alone cannot tell "set" from "set and rebuilt" (a run killed between ALTER and REINDEX would
+  // look done). A comment written after the rebuild marks each leaf index as finished; a resumed run redoes
+  // only the unmarked ones.
+  const mark = `sqlfleet edfi-dms-tuning: rebuilt with fillfactor ${o.indexFillfactor}`;
+  const unfinished: SqlStatement = {
+    sql: `SELECT h.idx FROM (${hot.sql}) h WHERE obj_description(h.idx::regclass, 'pg_class') IS DISTINCT FROM $2`,
+    params: [...(hot.params ?? []), mark],
+  };
   const dropLeftovers: { forEach: { rows: SqlStatement; statements: SqlStatement[] } } = {
     forEach: { rows: INVALID_REFERENCE_INDEXES, statements: [{ sql: "DROP INDEX CONCURRENTLY IF EXISTS {{idx:qualified}}", autocommit: true }] },
   };
@@ -40,14 +48,18 @@ export function fillfactorMigration(o: EdfiTuningOptions): Migration {
         description: `per leaf index: ALTER INDEX ... SET (fillfactor = ${o.indexFillfactor}); REINDEX INDEX CONCURRENTLY ...`,
         lock: LEAF_INDEX_LOCK,
         transactional: false,
-        done: allHaveReloptions(hot, "idx", wanted),
+        // Done when there are hot leaf indexes and every one carries the marker (written after its rebuild).
+        done: {
+          sql: `SELECT EXISTS (${hot.sql}) AND NOT EXISTS (${unfinished.sql}) AS done`,
+          params: unfinished.params,
+        },
         beforeImage: reloptionsOf(hot, "idx", ["fillfactor"]),
         up: [
           // A REINDEX CONCURRENTLY killed half-way leaves an invalid _ccnew index behind.
           dropLeftovers,
           {
             forEach: {
-              rows: hot,
+              rows: unfinished,
               statements: [
                 {
                   sql: `ALTER INDEX {{idx:qualified}} SET (fillfactor = ${o.indexFillfactor})`,
@@ -55,6 +67,7 @@ export function fillfactorMigration(o: EdfiTuningOptions): Migration {
                   lock: { mode: "ShareUpdateExclusive", on: "one leaf index", brief: true },
                 },
                 { sql: "REINDEX INDEX CONCURRENTLY {{idx:qualified}}", autocommit: true },
+                { sql: `COMMENT ON INDEX {{idx:qualified}} IS '${mark}'`, autocommit: true },
               ],
             },
           },
@@ -64,6 +77,7 @@ export function fillfactorMigration(o: EdfiTuningOptions): Migration {
           { forEach: { rows: hot, statements: [{ sql: "ALTER INDEX {{idx:qualified}} RESET (fillfactor)", autocommit: true }] } },
           { forEach: { rows: "beforeImage", statements: [{ sql: "ALTER INDEX {{rel:qualified}} SET (fillfactor = {{value:number}})", autocommit: true }] } },
           reindexAll,
+          { forEach: { rows: hot, statements: [{ sql: "COMMENT ON INDEX {{idx:qualified}} IS NULL", autocommit: true }] } },
         ],
         estimateRows: { sql: "SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint AS n FROM pg_class WHERE oid IN (SELECT relid FROM pg_partition_tree('dms.reference') WHERE isleaf)" },
       },
