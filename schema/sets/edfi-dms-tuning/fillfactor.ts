@@ -21,13 +21,18 @@ const LEAF_INDEX_LOCK = {
   scans: true,
 };
 
+/** The comment marking a leaf index as built with the fillfactor (also written by the rebuilds of 0005/0006). */
+export function rebuiltMark(fillfactor: number): string {
+  return `sqlfleet edfi-dms-tuning: rebuilt with fillfactor ${fillfactor}`;
+}
+
 export function fillfactorMigration(o: EdfiTuningOptions): Migration {
   const hot = leafIndexes(HOT_REFERENCE_INDEXES);
   const wanted = [`fillfactor=${o.indexFillfactor}`];
   // The reloption alone cannot tell "set" from "set and rebuilt" (a run killed between ALTER and REINDEX would
   // look done). A comment written after the rebuild marks each leaf index as finished; a resumed run redoes
   // only the unmarked ones.
-  const mark = `sqlfleet edfi-dms-tuning: rebuilt with fillfactor ${o.indexFillfactor}`;
+  const mark = rebuiltMark(o.indexFillfactor);
   const unfinished: SqlStatement = {
     sql: `SELECT h.idx FROM (${hot.sql}) h WHERE obj_description(h.idx::regclass, 'pg_class') IS DISTINCT FROM $2`,
     params: [...(hot.params ?? []), mark],

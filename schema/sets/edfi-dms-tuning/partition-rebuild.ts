@@ -23,7 +23,7 @@ import { referenceDdl } from "../edfi-dms/ddl";
 import { functionsSql } from "../edfi-dms/functions";
 import type { ReferenceShape } from "../edfi-dms/shape";
 import { AUTOVACUUM_KEYS, autovacuumSettings } from "./autovacuum";
-import { HOT_REFERENCE_INDEXES } from "./fillfactor";
+import { HOT_REFERENCE_INDEXES, rebuiltMark } from "./fillfactor";
 import type { EdfiTuningOptions } from "./options";
 
 const STAGE_SCHEMA = "dms_rebuild";
@@ -73,13 +73,15 @@ function stageBody(shape: ReferenceShape, source: ReferenceShape, o: EdfiTuningO
   return [
     `CREATE SCHEMA IF NOT EXISTS ${STAGE_SCHEMA}`,
     ...referenceDdl(shape, STAGE_SCHEMA),
-    // The tuning of 0001/0002 carries over to the new leaves (reloptions cannot live on the parent).
+    // The tuning of 0001/0002 carries over to the new leaves (reloptions cannot live on the parent); the new
+    // indexes are built with the fillfactor from the start, so they get 0002's marker too.
     `FOR r IN SELECT relid FROM pg_partition_tree('${STAGE_SCHEMA}.reference') WHERE isleaf LOOP
       EXECUTE format('ALTER TABLE %s SET (${avList})', r.relid::regclass);
     END LOOP`,
     `FOR r IN SELECT t.relid FROM unnest(ARRAY[${hotIndexes}]) AS p(name)
                CROSS JOIN LATERAL pg_partition_tree(to_regclass(p.name)) t WHERE t.isleaf LOOP
       EXECUTE format('ALTER INDEX %s SET (fillfactor = ${o.indexFillfactor})', r.relid::regclass);
+      EXECUTE format('COMMENT ON INDEX %s IS %L', r.relid::regclass, '${rebuiltMark(o.indexFillfactor)}');
     END LOOP`,
     `CREATE OR REPLACE FUNCTION ${STAGE_SCHEMA}.mirror_reference() RETURNS trigger LANGUAGE plpgsql AS $mirror$
 BEGIN
