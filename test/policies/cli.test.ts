@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../../cli/main";
 import type { PolicyCheckReport } from "../../cli/commands/policy";
+import { yieldToEventLoop } from "./fleet-fixture";
 
 async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
   let out = "";
@@ -25,8 +26,9 @@ async function run(...args: string[]): Promise<{ out: string; err: string; code:
 
 const dir = mkdtempSync(path.join(tmpdir(), "sqlfleet-policy-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => {
+afterEach(async () => {
   process.exitCode = 0;
+  await yieldToEventLoop();
 });
 
 describe("sqlfleet policy", () => {

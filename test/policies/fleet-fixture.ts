@@ -209,7 +209,17 @@ export function fleetProgram(v: Variant = {}): () => void {
   };
 }
 
+/**
+ * Lets the event loop run I/O. Recording under mocks is promise-only work; without a macrotask turn a file of such
+ * tests starves the worker's RPC to vitest ("Timeout calling onTaskUpdate" on a loaded machine).
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export async function recordFleet(v: Variant = {}): Promise<Recording> {
+  await yieldToEventLoop();
   const { recording } = await recordProgram(fleetProgram(v), { stack: v.stack ?? "prod", preview: v.preview });
+  await yieldToEventLoop();
   return recording;
 }

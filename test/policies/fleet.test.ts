@@ -4,13 +4,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { recordProgram, type Recording } from "../../harness/recorder";
 import { evaluatePolicies } from "../../policies/runner";
 import { rawFromConfigMap, stackKind } from "../../stacks/config/shared";
 import { listStacks, readConfigMap, stackFilePath } from "../../stacks/fleet";
 import { stackProgram } from "../../stacks/program";
 import { environmentOutputs, recordStack } from "../../stacks/record-stack";
+import { yieldToEventLoop } from "./fleet-fixture";
+
+afterEach(yieldToEventLoop);
 
 type Transform = (args: pulumi.ResourceTransformationArgs) => pulumi.ResourceTransformationResult | undefined;
 
