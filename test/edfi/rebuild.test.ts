@@ -45,7 +45,7 @@ function startClients(url: string, data: WorkloadData) {
             break;
           } catch (e) {
             // A call in flight while an Alias-key swap commits ran the old function body against the new table;
-            // it wrote nothing (one statement) and is retried, as the application must (partition-rebuild.ts).
+            // it wrote nothing (one statement) and is retried, as the application must (reference-rebuild.ts).
             if ((e as { code?: string }).code !== "42703") throw e;
             retries++;
           }

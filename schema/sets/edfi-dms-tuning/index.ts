@@ -9,7 +9,7 @@ import { deferAliasFkMigration } from "./defer-alias-fk";
 import { dropReferencedDocumentMigration } from "./drop-referenced-document";
 import { fillfactorMigration } from "./fillfactor";
 import { parseTuningOptions, type EdfiTuningOptions } from "./options";
-import { partitionRebuildMigration } from "./partition-rebuild";
+import { referenceRebuildMigration } from "./reference-rebuild";
 import { shapeTimeline } from "./shapes";
 
 export function tuningMigrations(o: EdfiTuningOptions): Migration[] {
@@ -17,9 +17,9 @@ export function tuningMigrations(o: EdfiTuningOptions): Migration[] {
   const out: Migration[] = [autovacuumMigration(o), fillfactorMigration(o)];
   if (o.deferAliasFk) out.push(deferAliasFkMigration(t.baseline, t.afterDefer));
   if (o.dropReferencedDocument) out.push(dropReferencedDocumentMigration(t.afterDefer, t.afterDrop));
-  if (t.afterAliasId.aliasKey !== t.afterDrop.aliasKey) out.push(partitionRebuildMigration(t.afterDrop, t.afterAliasId, o));
+  if (t.afterAliasId.aliasKey !== t.afterDrop.aliasKey) out.push(referenceRebuildMigration(t.afterDrop, t.afterAliasId, o));
   if (t.afterRebuild.referencePartitions !== t.afterAliasId.referencePartitions) {
-    out.push(partitionRebuildMigration(t.afterAliasId, t.afterRebuild, o));
+    out.push(referenceRebuildMigration(t.afterAliasId, t.afterRebuild, o));
   }
   return out;
 }

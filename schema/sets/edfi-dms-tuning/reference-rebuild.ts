@@ -217,7 +217,7 @@ function functionsFor(shape: ReferenceShape): SqlStatement[] {
   return functionsSql(shape).map((sql) => ({ sql }));
 }
 
-export function partitionRebuildMigration(before: ReferenceShape, after: ReferenceShape, o: EdfiTuningOptions): Migration {
+export function referenceRebuildMigration(before: ReferenceShape, after: ReferenceShape, o: EdfiTuningOptions): Migration {
   const from = before.referencePartitions;
   const to = after.referencePartitions;
   const keyChange = before.aliasKey !== after.aliasKey;
