@@ -1,37 +1,63 @@
-// One worker of bench/plan.bench.ts: plans and policy-checks its slice of stacks in one process and reports totals
-// to the parent over IPC. Stack traces are off here: Pulumi captures one per promise, which dominates the cost.
-import { readFileSync, writeFileSync } from "node:fs";
+// One worker of bench/plan.bench.ts: a long-lived process that plans and policy-checks the batches of stacks the
+// parent sends it (one runtime reset per stack, modules loaded once) and answers each batch with its totals.
+// Stack traces are off here: Pulumi captures one per promise, which dominates the cost. Source maps are off too:
+// Pulumi still renders a full stack per resource for its source position (the recorder keeps none of it), and
+// mapping each frame through tsx's source maps was ~3% of a plan.
 import { loadEnvironmentConfig, loadFleet, stackFilePath } from "../stacks/fleet";
 import { runPlan } from "../stacks/plan/run";
 
-async function main(): Promise<void> {
-  Error.stackTraceLimit = 0;
-  // argv: root, env, outputs file (written after planning the env, read before planning customers), stacks...
-  const [root, env, outputsFile, ...stacks] = process.argv.slice(2);
-  const fleet = { env: loadEnvironmentConfig(env, stackFilePath(env, root)), members: loadFleet(env, root).members };
-  const environmentOutputs = stacks.includes(env) ? undefined : (JSON.parse(readFileSync(outputsFile, "utf8")) as Record<string, unknown>);
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  let failed = 0;
-  let resources = 0;
-  let mandatory = 0;
-  let firstError: string | undefined;
-  for (const stack of stacks) {
-    try {
-      const r = await runPlan(stack, { root, fleet, environmentOutputs });
-      if (stack === env) writeFileSync(outputsFile, JSON.stringify(r.outputs));
-      resources += r.resources.length;
-      mandatory += r.policy.diagnostics.filter((d) => d.enforcementLevel === "mandatory").length;
-      if (r.exitCode !== 0) failed++;
-    } catch (e) {
-      failed++;
-      firstError ??= `${stack}: ${(e as Error).message}`;
-    }
-  }
-  const cpu = process.cpuUsage(c0);
-  process.send?.({ stacks: stacks.length, failed, resources, mandatory, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, firstError });
+/** Parent → worker: plan these stacks (the environment's outputs come with a worker's first customer batch). */
+export interface PlanBatch {
+  stacks: string[];
+  environmentOutputs?: Record<string, unknown>;
 }
 
-main().catch((e: unknown) => {
-  process.send?.({ stacks: 0, failed: 1, resources: 0, mandatory: 0, ms: 0, cpuMs: 0, firstError: (e as Error).message });
-});
+/** Worker → parent, once per batch. `outputs` is set when the batch planned the environment stack. */
+export interface BatchResult {
+  stacks: number;
+  failed: number;
+  resources: number;
+  mandatory: number;
+  cpuMs: number;
+  firstError?: string;
+  outputs?: Record<string, unknown>;
+}
+
+function main(): void {
+  Error.stackTraceLimit = 0;
+  (process as unknown as { setSourceMapsEnabled(on: boolean): void }).setSourceMapsEnabled(false); // Node 20 API; @types/node 20.9 predates it
+  const [root, env] = process.argv.slice(2);
+  const fleet = { env: loadEnvironmentConfig(env, stackFilePath(env, root)), members: loadFleet(env, root).members };
+  let environmentOutputs: Record<string, unknown> | undefined;
+  process.on("message", (batch: PlanBatch | "exit") => {
+    if (batch === "exit") {
+      process.disconnect();
+      return;
+    }
+    environmentOutputs = batch.environmentOutputs ?? environmentOutputs;
+    void planBatch(batch.stacks).then((r) => process.send?.(r));
+  });
+
+  async function planBatch(stacks: string[]): Promise<BatchResult> {
+    const c0 = process.cpuUsage();
+    const r: BatchResult = { stacks: stacks.length, failed: 0, resources: 0, mandatory: 0, cpuMs: 0 };
+    for (const stack of stacks) {
+      try {
+        const plan = await runPlan(stack, { root, fleet, environmentOutputs: stack === env ? undefined : environmentOutputs });
+        // Customers see the outputs as other workers do: through JSON (IPC), as a real StackReference would.
+        if (stack === env) r.outputs = environmentOutputs = JSON.parse(JSON.stringify(plan.outputs)) as Record<string, unknown>;
+        r.resources += plan.resources.length;
+        r.mandatory += plan.policy.diagnostics.filter((d) => d.enforcementLevel === "mandatory").length;
+        if (plan.exitCode !== 0) r.failed++;
+      } catch (e) {
+        r.failed++;
+        r.firstError ??= `${stack}: ${(e as Error).message}`;
+      }
+    }
+    const cpu = process.cpuUsage(c0);
+    r.cpuMs = (cpu.user + cpu.system) / 1000;
+    return r;
+  }
+}
+
+main();
