@@ -1,22 +1,12 @@
 // Placement at scale: 10,000 databases packed into General Purpose pools (opened as needed), time and pools used
 // against the lower bound (max over storage, vCores and database count). Targets: < 1 s, ≤ 5 % over the bound.
 import { packDatabases, poolLowerBound, poolSpec, projectSizeGb, type DatabaseDemand } from "../placement";
+import { prng } from "../harness/prng";
 
-/** Deterministic PRNG (mulberry32) so every run packs the same fleet. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A fleet shaped like seed 003's: most tenants small, a long tail up to the 4 TB pooled limit. */
 export function generateFleet(n: number, seed = 42): DatabaseDemand[] {
-  const r = rng(seed);
+  const r = prng(seed);
   const out: DatabaseDemand[] = [];
   for (let i = 0; i < n; i++) {
     const u = r();

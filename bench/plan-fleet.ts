@@ -7,22 +7,13 @@ import YAML from "yaml";
 import { packDatabases } from "../placement/packing";
 import { projectSizeGb } from "../placement/tier";
 import { PROJECT_ROOT } from "../stacks/fleet";
+import { prng } from "../harness/prng";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes env `bench` (prod's settings, pools sized for the fleet) and N customers; returns the directory and stacks. */
 export function generateFleet(n: number, seed = 7): { root: string; stacks: string[]; pools: number } {
   const root = mkdtempSync(path.join(os.tmpdir(), `sqlfleet-bench-${n}-`));
-  const r = rng(seed);
+  const r = prng(seed);
   type Db = { sizeGb: number; tier: "pool" | "hyperscale" };
   const customers: { name: string; fhir: Db; dicom?: Db }[] = [];
   for (let i = 0; i < n; i++) {

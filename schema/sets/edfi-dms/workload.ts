@@ -65,17 +65,8 @@ export async function loadWorkloadData(c: ClientBase): Promise<WorkloadData> {
   return { documents: docs.rows, aliases: aliases.rows.map((r) => ({ referentialId: r.referentialid, key: r.key })) };
 }
 
-/** Small, fast, seedable PRNG (mulberry32): the same seed gives every phase the same call sequence. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed gives every phase the same call sequence. */
+export { prng } from "../../../harness/prng";
 
 export interface InsertCall {
   parentIds: string[];
