@@ -1,27 +1,11 @@
 // `sqlfleet schema plan|apply|rollback|drop-retired --strategy …` in-process against a real database, as JSON.
-import { Command } from "commander";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerSchemaCommands } from "../../cli/commands/schema";
+import { runJsonCommand } from "../support/cli";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
 import { seed } from "./helpers";
 
-async function run(args: string[]): Promise<{ out: Record<string, unknown>; exitCode: number | undefined }> {
-  const program = new Command("sqlfleet").exitOverride();
-  registerSchemaCommands(program);
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => (chunks.push(String(c)), true));
-  const errSpy = vi.spyOn(console, "error").mockImplementation(() => undefined);
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(["node", "sqlfleet", ...args]);
-  } finally {
-    spy.mockRestore();
-    errSpy.mockRestore();
-  }
-  const exitCode = typeof process.exitCode === "number" ? process.exitCode : undefined;
-  process.exitCode = undefined;
-  return { out: JSON.parse(chunks.join("")) as Record<string, unknown>, exitCode };
-}
+const run = (args: string[]) => runJsonCommand<Record<string, unknown>>(registerSchemaCommands, args);
 
 describe("sqlfleet schema --strategy (CLI)", () => {
   let db: TestDatabase;
