@@ -2,57 +2,21 @@
 // least 10 times, checking after every kill that the ledger agrees with the data (checkpoint rows_done = rows
 // in partition 1: the checkpoint commits with its batch), then resume to completion: validation passes, no row
 // lost, none moved twice.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setStatus } from "../../schema/plan";
 import type { DbSession } from "../../schema/types";
+import { KillableChild } from "../support/killable-child";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
 import { connect, fhirSet, one, seed } from "./helpers";
 
 const N = 50_000;
 const CONF = N / 10;
 const ROOT = path.resolve(__dirname, "../..");
-const CHILD_SRC = path.join(__dirname, "fixtures/apply-child.ts");
-// Bundled once with esbuild (tsx's own transpiler) so each of the ~13 child processes starts in ~0.2 s, not ~2 s.
-const BUNDLE_DIR = mkdtempSync(path.join(os.tmpdir(), "sqlfleet-crash-"));
-const CHILD = path.join(BUNDLE_DIR, "apply-child.js");
+const CHILD = new KillableChild(path.join(__dirname, "fixtures/apply-child.ts"), ROOT);
 
-interface ChildRun {
-  killed: boolean;
-  lines: string[];
-  code: number | null;
-  stderr: string;
-}
-
-/** Runs the child; kills it with SIGKILL when `killWhen(lines)` first returns true. */
-function runChild(url: string, killWhen: (line: string, count: number) => boolean): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, url, "60"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    const lines: string[] = [];
-    let killed = false;
-    let buf = "";
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        lines.push(line);
-        if (!killed && killWhen(line, lines.length)) {
-          killed = true;
-          child.kill("SIGKILL");
-        }
-      }
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ killed, lines, code, stderr }));
-  });
-}
+/** Runs the child; kills it with SIGKILL when `killWhen(line, count)` first returns true. */
+const runChild = (url: string, killWhen: (line: string, count: number) => boolean) => CHILD.run([url, "60"], killWhen);
 
 async function assertLedgerMatchesData(s: DbSession): Promise<number> {
   const st = await setStatus(s, "fhir-partitioning");
@@ -70,8 +34,7 @@ describe("crash safety: SIGKILL during apply, then resume", () => {
   let db: TestDatabase;
   let s: DbSession;
   beforeAll(async () => {
-    const esbuild: typeof import("esbuild") = require("esbuild");
-    esbuild.buildSync({ entryPoints: [CHILD_SRC], bundle: true, platform: "node", target: "node20", outfile: CHILD, external: ["pg-native"], logLevel: "error" });
+    CHILD.bundle();
     db = await createTestDatabase("crash");
     await seed(db.url, N);
     s = await connect(db.url);
@@ -79,7 +42,7 @@ describe("crash safety: SIGKILL during apply, then resume", () => {
   afterAll(async () => {
     await s?.close();
     await db?.drop();
-    rmSync(BUNDLE_DIR, { recursive: true, force: true });
+    CHILD.dispose();
   });
 
   it("survives ≥ 10 kills at random points with a consistent ledger and exact final counts", async () => {
