@@ -218,6 +218,7 @@ export async function runBackfill(ctx: BackfillContext): Promise<BackfillOutcome
         batchMs: ms,
       });
       if (policy.niceRatio > 0) await sleep(Math.round(policy.niceRatio * ms));
+      await opts.barrier?.({ point: "batch", migrationId: ctx.migrationId, task: cp.task, direction, batches });
     }
   }
   return { status: "done", rowsMoved, batches, batchMs };

@@ -14,6 +14,7 @@ import type {
   RunOptions,
   RunResult,
   RunnerEvent,
+  ValidationCheck,
 } from "./types";
 
 export const RUNNER_LOCK_KEY = "sqlfleet:schema-runner";
@@ -114,9 +115,21 @@ async function runChecks(ctx: Ctx, m: Migration, step: MigrationStep, values: Re
     const ok = c.report ? true : v === (c.expect ?? 0);
     values[c.name] = v;
     ctx.emit({ type: "validation", migrationId: m.id, check: c.name, value: v, ok });
-    if (!ok) failures.push(`${c.name} = ${v} (expected ${c.expect ?? 0})`);
+    if (!ok) failures.push(`${c.name} = ${v} (expected ${c.expect ?? 0})${await offendersOf(ctx.session, c)}`);
   }
   return failures;
+}
+
+/** The keys of the first offending rows and the remedy, as a suffix of the failure message. */
+async function offendersOf(session: DbSession, c: ValidationCheck): Promise<string> {
+  let out = "";
+  if (c.offenders) {
+    const r = await session.query(c.offenders.sql, c.offenders.params ?? []);
+    const keys = r.rows.slice(0, 10).map((row) => `(${Object.entries(row).map(([k, v]) => `${k}=${String(v)}`).join(", ")})`);
+    if (keys.length > 0) out += `; first offending rows: ${keys.join(" ")}`;
+  }
+  if (c.remedy) out += `; fix: ${c.remedy}`;
+  return out;
 }
 
 type MigrationOutcome = "completed" | "paused";
@@ -149,6 +162,7 @@ async function applyMigration(ctx: Ctx, m: Migration, seq: number, result: RunRe
         await setState("paused");
         return "paused";
       }
+      await ctx.opts.barrier?.({ point: "step", migrationId: m.id, step: step.name, direction: "forward" });
       if (step.kind === "backfill") {
         if (!step.backfill) throw new Error(`${m.id}/${step.name}: a backfill step needs a backfill task`);
         await setState("backfilling");
@@ -172,6 +186,7 @@ async function applyMigration(ctx: Ctx, m: Migration, seq: number, result: RunRe
         await setState("validating");
         await ledger.setStep(key, "running", { attempt: true });
         await session.setTimeouts({ lockMs: ctx.opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, statementMs: ctx.opts.statementTimeoutMs ?? 0 });
+        await ctx.opts.barrier?.({ point: "validation", migrationId: m.id, attempt: 1 });
         let failures = await runChecks(ctx, m, step, result.validation);
         if (failures.length > 0) {
           // Rows that committed below the walk while it ran (out-of-order keys) are fixed by one repair pass.
@@ -179,7 +194,10 @@ async function applyMigration(ctx: Ctx, m: Migration, seq: number, result: RunRe
           for (const s of m.steps) if (s.kind === "backfill" && s.backfill) fixed += await repairSweep(session, s.backfill, "forward");
           await ledger.event(set.name, m.id, "repair", { fixed, failures });
           result.rowsMoved += fixed;
-          if (fixed > 0) failures = await runChecks(ctx, m, step, result.validation);
+          if (fixed > 0) {
+            await ctx.opts.barrier?.({ point: "validation", migrationId: m.id, attempt: 2 });
+            failures = await runChecks(ctx, m, step, result.validation);
+          }
         }
         if (failures.length > 0) throw runnerError("validation-failed", `${set.name}/${m.id}: validation failed: ${failures.join("; ")}`);
         await ledger.event(set.name, m.id, "validated", result.validation);
@@ -301,6 +319,7 @@ export async function rollbackSet(session: DbSession, set: ChecksummedSet, opts:
           const key = stepKey(set, m, j, step);
           if (steps.get(j + 1)?.state === "rolled_back") continue;
           if (ctx.opts.shouldPause?.() || (ctx.deadline !== undefined && Date.now() >= ctx.deadline)) return { ...result, state: "paused" as const };
+          await opts.barrier?.({ point: "step", migrationId: m.id, step: step.name, direction: "reverse" });
           await session.setTimeouts({ lockMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, statementMs: opts.statementTimeoutMs ?? 0 });
           if (step.downDone && (await runProbe(session, step.downDone))) {
             await ledger.setStep(key, "rolled_back");

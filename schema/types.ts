@@ -135,6 +135,10 @@ export interface ValidationCheck {
   expect?: number;
   /** Informational counts (reported, never failing), e.g. rows per partition. */
   report?: boolean;
+  /** Keys of up to 10 rows that make the check fail, named in the failure so an operator can find them. */
+  offenders?: SqlStatement;
+  /** What to do when the check fails (shown with the failure). */
+  remedy?: string;
 }
 
 /** A migration: an ordered list of steps applied as one unit in the ledger. */
@@ -401,8 +405,19 @@ export type RunnerEvent =
   | { type: "validation"; migrationId: string; check: string; value: number; ok: boolean }
   | { type: "paused"; reason: string };
 
+/**
+ * A defined point of a run where the runner waits for `RunOptions.barrier` before it goes on: lets a caller
+ * (a fleet coordinator, a test racing writers against a migration) act at that point by construction, not by timing.
+ */
+export type BarrierPoint =
+  | { point: "step"; migrationId: string; step: string; direction: "forward" | "reverse" }
+  | { point: "batch"; migrationId: string; task: string; direction: "forward" | "reverse"; batches: number }
+  | { point: "validation"; migrationId: string; attempt: number };
+
 /** Options of one runner invocation. */
 export interface RunOptions {
+  /** Awaited at every BarrierPoint; the run stays where it is until the promise settles (a rejection fails the step). */
+  barrier?: (at: BarrierPoint) => Promise<void> | void;
   onEvent?: (e: RunnerEvent) => void;
   /** Checked before every batch and step; true stops cleanly (the next run resumes). */
   shouldPause?: () => boolean;

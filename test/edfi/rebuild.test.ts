@@ -26,10 +26,14 @@ async function contents(e: EdfiDb): Promise<Map<string, string[]>> {
   return new Map(r.rows.map((x) => [x.p, x.ids]));
 }
 
-/** Clients replacing the references of their own parents (id mod CLIENTS) until stopped; every call is kept. */
+/**
+ * Clients replacing the references of their own parents (id mod CLIENTS) until stopped; every call is kept.
+ * Like applications they retry a call chosen as a deadlock victim (40P01) a bounded number of times, and count it.
+ */
 function startClients(url: string, data: WorkloadData) {
   let stop = false;
-  let retries = 0;
+  const retries = { staleFunction: 0, deadlock: 0 };
+  let failure: unknown;
   const calls: { call: InsertCall; at: number }[][] = Array.from({ length: CLIENTS }, () => []);
   const runs = Array.from({ length: CLIENTS }, async (_, i) => {
     const c = await connect(url);
@@ -39,30 +43,43 @@ function startClients(url: string, data: WorkloadData) {
       while (!stop) {
         const call = nextCall(mine, rnd, 2, 8);
         let invalid: string[];
-        for (;;) {
+        for (let attempt = 1; ; attempt++) {
           try {
             invalid = await insertReferences(c, call);
             break;
           } catch (e) {
+            const code = (e as { code?: string }).code;
             // A call in flight while an Alias-key swap commits ran the old function body against the new table;
             // it wrote nothing (one statement) and is retried, as the application must (reference-rebuild.ts).
-            if ((e as { code?: string }).code !== "42703") throw e;
-            retries++;
+            if (code === "42703") retries.staleFunction++;
+            else if (code === "40P01" && attempt < 5) retries.deadlock++;
+            else throw e;
           }
         }
         if (invalid.length > 0) throw new Error(`unexpected invalid ids ${invalid.join(",")}`);
         calls[i].push({ call, at: Date.now() });
       }
+    } catch (e) {
+      failure ??= e;
     } finally {
       await c.end();
     }
   });
   return {
     calls,
-    retries: () => retries,
+    retries,
+    /** Resolves once every client has completed `n` more calls (the migration waits on it at a barrier). */
+    progress: async (n: number) => {
+      const from = calls.map((c) => c.length);
+      while (calls.some((c, i) => c.length < from[i] + n)) {
+        if (failure) throw failure;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
     stop: async () => {
       stop = true;
       await Promise.all(runs);
+      if (failure) throw failure;
     },
   };
 }
@@ -98,17 +115,21 @@ describe.each([
 
   it("rebuilds without losing or resurrecting a row", async () => {
     const clients = startClients(e.db.url, data);
-    await new Promise((r) => setTimeout(r, 200));
-    const t0 = Date.now();
-    const result = await applySet(e.session, set);
-    const t1 = Date.now();
-    await new Promise((r) => setTimeout(r, 200));
+    // The migration waits at each step, after the copy's first batch and before validation until every client
+    // has completed calls there: the workload runs through the copy, the swap and after it by construction.
+    const held: string[] = [];
+    const result = await applySet(e.session, set, {
+      barrier: async (at) => {
+        if (at.point === "batch" && at.batches !== 1) return;
+        await clients.progress(3);
+        held.push(at.point === "step" ? at.step : at.point);
+      },
+    });
     await clients.stop();
     expect(result.applied).toEqual([migration]);
     // Only an Alias-key swap changes the function a call runs; a partition-only swap never fails a call.
-    if (column === "referentialid") expect(clients.retries()).toBe(0);
-    const during = clients.calls.flat().filter((c) => c.at > t0 && c.at < t1).length;
-    expect(during).toBeGreaterThan(10); // the workload really ran while the copy and the swap did
+    if (column === "referentialid") expect(clients.retries.staleFunction).toBe(0);
+    expect(held).toEqual(expect.arrayContaining(["stage", "copy", "batch", "swap", "validation"]));
     expected = replay(expected, clients.calls);
     expect(isDeepStrictEqual(await contents(e), expected)).toBe(true);
     const leaves = await e.client.query("SELECT count(*)::int AS n FROM pg_partition_tree('dms.reference') WHERE isleaf");
@@ -131,9 +152,17 @@ describe.each([
 
   it("rolls back under the same workload, catalog as before the rebuild", async () => {
     const clients = startClients(e.db.url, data);
-    await new Promise((r) => setTimeout(r, 200));
-    const r = await rollbackSet(e.session, set, { to: set.migrations[set.migrations.length - 2].id });
+    const held: string[] = [];
+    const r = await rollbackSet(e.session, set, {
+      to: set.migrations[set.migrations.length - 2].id,
+      barrier: async (at) => {
+        if (at.point !== "step") return;
+        await clients.progress(3);
+        held.push(at.step);
+      },
+    });
     await clients.stop();
+    expect(held).toEqual(expect.arrayContaining(["swap", "copy", "stage"]));
     expect(r.applied).toEqual([migration]);
     expect(isDeepStrictEqual(await contents(e), replay(expected, clients.calls))).toBe(true);
     const now = await catalogSnapshot(e.client);

@@ -272,6 +272,14 @@ function lightweightPartitioning(o: FhirPartitioningOptions): Migration {
                        AND r.partition_id <> 1`,
               params: [types],
             },
+            offenders: {
+              sql: `SELECT r.resource_type_id, r.resource_surrogate_id, r.resource_id, r.version FROM fhir.resource r
+                     WHERE r.resource_type_id IN (SELECT resource_type_id FROM fhir.resource_type WHERE name = ANY($1::text[]))
+                       AND r.partition_id <> 1
+                     ORDER BY r.resource_type_id, r.resource_surrogate_id LIMIT 10`,
+              params: [types],
+            },
+            remedy: CONFORMANCE_REMEDY,
           },
           {
             name: "other_rows_in_partition_1",
@@ -300,6 +308,13 @@ function lightweightPartitioning(o: FhirPartitioningOptions): Migration {
     ],
   };
 }
+
+/**
+ * Conformance rows still in the default partition after the walk, the sweep and the repair pass were written by
+ * an application instance that is not partition-aware yet.
+ */
+const CONFORMANCE_REMEDY =
+  "an application instance that is not partition-aware wrote these rows after the backfill's final sweep; upgrade or stop it, then re-run `sqlfleet schema apply` (the validation step re-runs its repair pass)";
 
 export function postgresMigrations(options: FhirPartitioningOptions): Migration[] {
   return [resourceStore(), lightweightPartitioning(options)];
