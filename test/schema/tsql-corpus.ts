@@ -6,6 +6,7 @@ import { staticStatements } from "../../schema/plan";
 import { Ledger } from "../../schema/ledger";
 import { MssqlSession, SESSION_SETTINGS, mssqlDialect } from "../../schema/dialects/mssql";
 import { buildSet } from "../../schema/sets";
+import { fhirSchemaVersionQuery } from "../../schema/sets/fhir-partitioning/fhir-server-schema";
 import {
   MSSQL_COMPARE,
   MSSQL_COPY_BATCH,
@@ -44,9 +45,11 @@ function recordingSession(out: string[], rowCount = 0): DbSession {
 
 function setStatements(): TsqlStatement[] {
   const set = buildSet("fhir-partitioning", "mssql", { conformanceTypes: ["CodeSystem", "ValueSet"] });
-  return set.migrations.flatMap((m) =>
+  const steps = set.migrations.flatMap((m) =>
     m.steps.flatMap((s) => staticStatements(mssqlDialect, s).map((sql, i) => ({ key: `set ${m.id}/${s.name} #${i + 1}`, sql }))),
   );
+  // The text the version check runs through sp_executesql (a string literal inside its batch).
+  return [...steps, { key: "set 0001-resource-store/fhir-schema-version (sp_executesql text)", sql: fhirSchemaVersionQuery() }];
 }
 
 function stagingStatements(): TsqlStatement[] {
