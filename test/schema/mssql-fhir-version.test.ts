@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mssqlDialect } from "../../schema/dialects/mssql";
 import { applySet } from "../../schema/runner";
 import { buildSet } from "../../schema/sets";
-import { SUPPORTED_FHIR_SCHEMA_VERSIONS, fhirSchemaVersionCheck } from "../../schema/sets/fhir-partitioning/fhir-server-schema";
+import { SUPPORTED_FHIR_SCHEMA_VERSIONS, fhirResourceShapeCheck, fhirSchemaVersionCheck } from "../../schema/sets/fhir-partitioning/fhir-server-schema";
 import type { DbSession } from "../../schema/types";
 
 const URL_ = process.env.MSSQL_URL;
@@ -13,6 +13,7 @@ const URL_ = process.env.MSSQL_URL;
 async function dropAll(s: DbSession): Promise<void> {
   for (const sql of [
     "IF OBJECT_ID(N'dbo.SchemaVersion') IS NOT NULL DROP TABLE dbo.SchemaVersion",
+    "IF OBJECT_ID(N'dbo.Resource') IS NOT NULL DROP TABLE dbo.Resource",
     "IF OBJECT_ID(N'sqlfleet.migration_event') IS NOT NULL DROP TABLE sqlfleet.migration_event",
     "IF OBJECT_ID(N'sqlfleet.backfill_checkpoint') IS NOT NULL DROP TABLE sqlfleet.backfill_checkpoint",
     "IF OBJECT_ID(N'sqlfleet.migration_step') IS NOT NULL DROP TABLE sqlfleet.migration_step",
@@ -30,8 +31,8 @@ async function schemaVersion(s: DbSession, rows: [number, string][]): Promise<vo
   for (const [v, st] of rows) await s.query("INSERT INTO dbo.SchemaVersion (Version, Status) VALUES (@p1, @p2)", [v, st]);
 }
 
-async function versionCheck(s: DbSession): Promise<number> {
-  const r = await s.query(fhirSchemaVersionCheck().sql.sql);
+async function versionCheck(s: DbSession, check = fhirSchemaVersionCheck()): Promise<number> {
+  const r = await s.query(check.sql.sql);
   return Number(Object.values(r.rows[0] ?? {})[0]);
 }
 
@@ -73,5 +74,14 @@ describe.skipIf(!URL_)("fhir-partitioning reads dbo.SchemaVersion on SQL Server 
     await expect(applySet(s, set)).rejects.toThrow(/fhir-partitioning\/0001-resource-store: validation failed: FHIR server schema version .*113, 114, 115, 116.* = 98 \(expected 0\)/);
     const r = await s.query("SELECT CASE WHEN OBJECT_ID(N'dbo.ResourceType') IS NULL AND OBJECT_ID(N'dbo.Resource') IS NULL AND NOT EXISTS (SELECT 1 FROM sys.partition_functions WHERE name = N'PartitionFunction_ResourceTypeId') THEN 1 ELSE 0 END AS untouched");
     expect(Number(Object.values(r.rows[0])[0])).toBe(1);
+  });
+
+  it("refuses a dbo.Resource of another shape (not on the partition scheme, a column missing) and leaves it as it was", async () => {
+    await schemaVersion(s, [[116, "completed"]]);
+    await s.query("CREATE TABLE dbo.Resource (ResourceTypeId smallint NOT NULL, ResourceSurrogateId bigint NOT NULL, ResourceId varchar(64) NOT NULL, CONSTRAINT PKC_Resource PRIMARY KEY CLUSTERED (ResourceTypeId, ResourceSurrogateId))");
+    expect(await versionCheck(s, fhirResourceShapeCheck())).toBeGreaterThan(0);
+    await expect(applySet(s, buildSet("fhir-partitioning", "mssql"))).rejects.toThrow(/validation failed: .*dbo\.Resource, when present, has the FHIR server's columns/);
+    const r = await s.query("SELECT COUNT(*) AS n FROM sys.columns WHERE object_id = OBJECT_ID(N'dbo.Resource')");
+    expect(Number(Object.values(r.rows[0])[0])).toBe(3);
   });
 });

@@ -33,3 +33,51 @@ EXEC sp_executesql N'${fhirSchemaVersionQuery().replace(/'/g, "''")}'`,
     },
   };
 }
+
+/** dbo.Resource's columns and types, in the FHIR server's order (sqlfleet's own store has the same). */
+export const FHIR_RESOURCE_COLUMNS: [string, string][] = [
+  ["ResourceTypeId", "smallint"],
+  ["ResourceId", "varchar"],
+  ["Version", "int"],
+  ["IsHistory", "bit"],
+  ["ResourceSurrogateId", "bigint"],
+  ["IsDeleted", "bit"],
+  ["RequestMethod", "varchar"],
+  ["RawResource", "varbinary"],
+  ["IsRawResourceMetaSet", "bit"],
+  ["SearchParamHash", "varchar"],
+  ["TransactionId", "bigint"],
+  ["HistoryTransactionId", "bigint"],
+];
+
+/** Unique indexes of dbo.Resource that the set's steps rely on (both the FHIR server's store and sqlfleet's have them). */
+export const FHIR_RESOURCE_UNIQUE_INDEXES = ["IX_Resource_ResourceTypeId_ResourceId_Version", "IX_Resource_ResourceTypeId_ResourceId"];
+
+/**
+ * When dbo.Resource exists: the number of expected facts it lacks (columns with their types, PKC_Resource clustered
+ * on PartitionScheme_ResourceTypeId, the unique indexes, PartitionFunction_ResourceTypeId RANGE RIGHT with 150
+ * boundaries). 0 when the table is absent (it is created) or matches.
+ */
+export function fhirResourceShapeCheck(): ValidationCheck {
+  const cols = FHIR_RESOURCE_COLUMNS.map(([c, t]) => `(N'${c}', N'${t}')`).join(", ");
+  const idx = FHIR_RESOURCE_UNIQUE_INDEXES.map((n) => `(N'${n}')`).join(", ");
+  return {
+    name:
+      "dbo.Resource, when present, has the FHIR server's columns and types, PKC_Resource clustered on PartitionScheme_ResourceTypeId, " +
+      `${FHIR_RESOURCE_UNIQUE_INDEXES.join(" and ")} unique, and PartitionFunction_ResourceTypeId RANGE RIGHT with 150 boundaries; facts missing`,
+    sql: {
+      sql: `SELECT CASE WHEN OBJECT_ID(N'dbo.Resource') IS NULL THEN 0 ELSE
+  (SELECT COUNT(*) FROM (VALUES ${cols}) AS e (col, typ)
+    WHERE NOT EXISTS (SELECT 1 FROM sys.columns c JOIN sys.types t ON t.user_type_id = c.user_type_id
+                       WHERE c.object_id = OBJECT_ID(N'dbo.Resource') AND c.name = e.col AND t.name = e.typ))
+  + (CASE WHEN EXISTS (SELECT 1 FROM sys.indexes i JOIN sys.partition_schemes ps ON ps.data_space_id = i.data_space_id
+                        WHERE i.object_id = OBJECT_ID(N'dbo.Resource') AND i.name = N'PKC_Resource' AND i.type = 1
+                          AND ps.name = N'PartitionScheme_ResourceTypeId') THEN 0 ELSE 1 END)
+  + (SELECT COUNT(*) FROM (VALUES ${idx}) AS x (name)
+      WHERE NOT EXISTS (SELECT 1 FROM sys.indexes i WHERE i.object_id = OBJECT_ID(N'dbo.Resource') AND i.name = x.name AND i.is_unique = 1))
+  + (CASE WHEN EXISTS (SELECT 1 FROM sys.partition_functions pf
+                        WHERE pf.name = N'PartitionFunction_ResourceTypeId' AND pf.boundary_value_on_right = 1 AND pf.fanout = 151) THEN 0 ELSE 1 END)
+END AS missing_facts`,
+    },
+  };
+}
