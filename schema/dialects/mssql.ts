@@ -12,11 +12,11 @@ const MSSQL_MAX_IDENT = 128;
 // 1222 lock request timeout, 1205 deadlock victim, Azure SQL transient errors (throttling, failover, reconfiguration).
 const RETRYABLE_NUMBERS = [1222, 1205, 40501, 40613, 40197, 49918, 49919, 49920, 10928, 10929, 4221];
 // Options filtered indexes and indexed computed columns need (research/migrations.md §7.4).
-const SESSION_SETTINGS =
+export const SESSION_SETTINGS =
   "SET ANSI_NULLS ON; SET QUOTED_IDENTIFIER ON; SET ANSI_PADDING ON; SET ANSI_WARNINGS ON; SET ARITHABORT ON; " +
   "SET CONCAT_NULL_YIELDS_NULL ON; SET NUMERIC_ROUNDABORT OFF; SET XACT_ABORT ON;";
 
-class MssqlSession implements DbSession {
+export class MssqlSession implements DbSession {
   readonly dialect: Dialect;
   private readonly pool: Pool;
   private tx: Tx | undefined;
