@@ -2,13 +2,13 @@
 // schema/fleet works on FleetTarget values, so a Fleet model can replace this file without touching the rest.
 import { environmentNames } from "../../stacks/environment";
 import { customerNames } from "../../stacks/customer";
+import { EDFI_DMS_DATABASE } from "../../stacks/edfi-schema";
 import { loadEnvironmentConfig, loadFleet, PROJECT_ROOT, stackFilePath } from "../../stacks/fleet";
 import type { FleetTarget } from "./types";
 
 /** Which databases a set applies to. */
 const FHIR_SETS = new Set(["fhir-partitioning"]);
 const EDFI_SETS = new Set(["edfi-dms", "edfi-dms-tuning"]);
-export const EDFI_DMS_DATABASE = "edfi_dms";
 
 /**
  * The rollout targets of `set` in environment `env`, from the committed Pulumi.<env>*.yaml files. Server FQDNs are
