@@ -136,9 +136,10 @@ export function customerProgram(stack: string, envStack: string, cfg: CustomerCo
     });
   }
 
-  // The FHIR partition schema, applied online through the DatabaseSchema dynamic resource (when available).
+  // The FHIR partition schema, applied online through the DatabaseSchema dynamic resource, unless the stack
+  // leaves it to the fleet rollout (schemaRollout: fleet).
   const fhir = databases.fhir;
-  if (fhir && cfg.fhir?.schema !== false) {
+  if (fhir && cfg.fhir?.schema !== false && cfg.schemaRollout === "pulumi") {
     fhirDatabaseSchema(`${cfg.customer}-fhir-schema`, { serverFqdn: env.primaryServer.fqdn, database: fhir, dependsOn: failoverGroup ? [failoverGroup] : [] });
   }
 

@@ -10,6 +10,7 @@ import { poolSpec } from "../placement/pools";
 import type { EnvironmentConfig } from "./config/environment";
 import type { EnvironmentOutputs, PoolOutputs, ServerOutputs } from "./environment-outputs";
 import { privateZone, regionNetwork } from "./network";
+import { edfiDmsTuningSchema } from "./edfi-schema";
 import { postgresServerParameters } from "./postgres-parameters";
 
 type Outputs = { [K in keyof EnvironmentOutputs]: pulumi.Input<EnvironmentOutputs[K]> };
@@ -142,6 +143,8 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       deprovision: cfg.deprovision,
       tags,
     });
+    // The DMS's indexes and autovacuum settings, applied online like the FHIR schema (DESIGN §6: data is kept).
+    edfiDmsTuningSchema("edfi-dms-tuning", postgres);
   }
 
   const serverOut = (s: SqlServer): pulumi.Output<ServerOutputs> =>

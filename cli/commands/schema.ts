@@ -16,6 +16,7 @@ import { renderStrategyPlan } from "../../schema/strategies/planner/format";
 import { openTarget } from "../../schema/target";
 import type { ChecksummedSet, RunnerEvent, RunResult, SetPlan } from "../../schema/types";
 import { heading, printJson, table } from "../format";
+import { fleetStatusAction, registerRolloutCommands, type FleetFlags } from "./schema-rollout";
 
 interface SchemaFlags {
   set: string;
@@ -203,7 +204,11 @@ export function registerSchemaCommands(program: Command): void {
       }
     });
 
-  common(schema.command("status").description("the ledger: migrations, steps, backfill checkpoints, recent events")).action(async (f: SchemaFlags) => {
+  common(schema.command("status [env]").description("the ledger: migrations, steps, backfill checkpoints, recent events; with <env>: every database of the environment"))
+    .option("--url-template <url>", "with <env>: postgres://…/{database} instead of the embedded default")
+    .option("--entra", "with <env>: the servers named in the stack files, Entra tokens")
+    .action(async (env: string | undefined, f: SchemaFlags & FleetFlags) => {
+    if (env !== undefined) return fleetStatusAction(env, f);
     try {
       await withTarget(f, async (t, set) => {
         const st = await setStatus(t.session, set.name, set);
@@ -221,6 +226,8 @@ export function registerSchemaCommands(program: Command): void {
       fail(e, Boolean(f.json));
     }
   });
+
+  registerRolloutCommands(schema);
 
   addStrategyOptions(common(schema.command("rollback").description("roll back in reverse order (idempotent; data is kept)"))).action(async (f: SchemaFlags) => {
     const p = progress(Boolean(f.json));

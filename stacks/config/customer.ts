@@ -51,6 +51,11 @@ export const CustomerConfigSchema = z
     cmkScope: z.enum(["server", "database"]).default("server"),
     /** Lifts protection so `pulumi destroy` really deprovisions the workspace (seed 003 P0). */
     deprovision: boolish.default(false),
+    /**
+     * Who applies the FHIR schema: "pulumi" (the DatabaseSchema resource during `pulumi up`) or "fleet" (only
+     * `sqlfleet schema rollout <env>`, so a multi-hour backfill never holds `pulumi up`).
+     */
+    schemaRollout: z.enum(["pulumi", "fleet"]).default("pulumi"),
     tags: tags.default({}),
   })
   .strict();

@@ -73,7 +73,7 @@ export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
 export type PoolConfig = z.infer<typeof PoolConfigSchema>;
 
 /** Customer-stack keys declared with a default in Pulumi.yaml: the CLI merges them into every stack, so ignore them. */
-export const CUSTOMER_DEFAULTED_KEYS = ["cmkScope"];
+export const CUSTOMER_DEFAULTED_KEYS = ["cmkScope", "schemaRollout"];
 
 export function parseEnvironmentConfig(stack: string, raw: Record<string, unknown>): EnvironmentConfig {
   const own = Object.fromEntries(Object.entries(raw).filter(([k]) => !CUSTOMER_DEFAULTED_KEYS.includes(k)));

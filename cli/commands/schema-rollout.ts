@@ -1,0 +1,172 @@
+// `sqlfleet schema rollout <env> --set <set>` and `sqlfleet schema status <env> --set <set>`: one migration set over
+// every database of an environment (from the committed stack files), in waves, pool-aware, resumable from the
+// databases' own ledgers. Connections: the embedded PostgreSQL (demo databases) by default, like the other
+// schema commands; --entra for the servers named in the stack files; --url-template for any other server.
+import chalk from "chalk";
+import type { Command } from "commander";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { entraConnector, templateConnector, type FleetConnector } from "../../schema/fleet/connect";
+import { openEmbeddedFleet } from "../../schema/fleet/embedded";
+import { fleetStatus, rollout } from "../../schema/fleet/rollout";
+import { fleetTargets } from "../../schema/fleet/source";
+import type { FleetTarget } from "../../schema/fleet/types";
+import { planWaves } from "../../schema/fleet/waves";
+import { DEFAULT_CONFORMANCE_TYPES } from "../../schema/sets/fhir-partitioning/options";
+import { setNames } from "../../schema/sets";
+import { jsonWatcher, lineWatcher, ttyWatcher, type FleetWatcher } from "../fleet-watch";
+import { printJson, table } from "../format";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+export interface FleetFlags {
+  set: string;
+  urlTemplate?: string;
+  entra?: boolean;
+  demoResources?: string;
+  canary?: string;
+  batchPercent?: string;
+  concurrency?: string;
+  perPool?: string;
+  report?: string;
+  json?: boolean;
+  /** Test/operator override of where the stack files are (default: the project root). */
+  stacksDir?: string;
+}
+
+/** Bad input: exit 2, nothing started. */
+function usage(message: string): Error & { kind: "usage" } {
+  return Object.assign(new Error(message), { kind: "usage" as const });
+}
+
+function intFlag(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw usage(`${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+interface Resolved {
+  targets: FleetTarget[];
+  connector: FleetConnector;
+  note: string;
+  close(): Promise<void>;
+}
+
+/** Validates every flag and resolves targets before any database is touched. */
+async function resolve(env: string, f: FleetFlags, create: boolean): Promise<Resolved> {
+  if (!setNames().includes(f.set)) throw usage(`--set "${f.set}" is unknown; allowed: ${setNames().join(", ")}`);
+  if (f.urlTemplate && f.entra) throw usage("--url-template and --entra are exclusive");
+  const demo = intFlag("--demo-resources", f.demoResources, 20_000, 0, 100_000_000);
+  if (f.demoResources !== undefined && (f.urlTemplate || f.entra)) throw usage("--demo-resources only applies to the embedded default (omit --url-template/--entra)");
+  let targets: FleetTarget[];
+  try {
+    targets = fleetTargets(env, f.set, f.stacksDir ?? ROOT);
+  } catch (e) {
+    throw usage((e as Error).message);
+  }
+  if (f.urlTemplate) {
+    let c: FleetConnector;
+    try {
+      c = templateConnector(f.urlTemplate);
+    } catch (e) {
+      throw usage((e as Error).message);
+    }
+    return { targets, connector: c, note: c.describe, close: async () => undefined };
+  }
+  if (f.entra) {
+    const c = entraConnector();
+    return { targets, connector: c, note: c.describe, close: async () => undefined };
+  }
+  const emb = await openEmbeddedFleet({ root: ROOT, env, targets, setName: f.set, demoResources: demo, conformanceTypes: [...DEFAULT_CONFORMANCE_TYPES], create });
+  const note = `${emb.connector.describe}${emb.created.length ? `; created ${emb.created.length} demo database(s) with ${demo} resources each` : ""}`;
+  return { targets, connector: emb.connector, note, close: emb.close };
+}
+
+function fail(e: unknown, json: boolean): void {
+  const isUsage = (e as { kind?: string })?.kind === "usage";
+  const message = e instanceof Error ? e.message : String(e);
+  if (json) printJson({ error: isUsage ? "invalid-input" : "error", message });
+  else console.error(chalk.red(message));
+  process.exitCode = isUsage ? 2 : 1;
+}
+
+function watcherFor(json: boolean): FleetWatcher {
+  if (json) return jsonWatcher();
+  return process.stderr.isTTY ? ttyWatcher() : lineWatcher();
+}
+
+export function registerRolloutCommands(schema: Command): void {
+  schema
+    .command("rollout <env>")
+    .description("apply a set to every database of an environment: canary wave, then batches; one backfill per elastic pool; re-run to resume")
+    .requiredOption("--set <name>", `migration set (${setNames().join(", ")})`)
+    .option("--canary <ids>", "comma-separated databases of the canary wave (default: the smallest)")
+    .option("--batch-percent <p>", "size of each later wave, % of the fleet (1-100, default 25)")
+    .option("--concurrency <n>", "databases running at once across the fleet (1-1000, default 4)")
+    .option("--per-pool <n>", "databases running at once in one elastic pool (1-1000, default 1; a Hyperscale database is its own pool)")
+    .option("--url-template <url>", "connect to postgres://…/{database} (placeholders {database}, {customer}, {server}) instead of the embedded default")
+    .option("--entra", "connect to the servers named in the stack files with Entra tokens (DefaultAzureCredential)")
+    .option("--demo-resources <n>", "embedded default: resources seeded into each newly created demo database (default 20000)")
+    .option("--report <file>", "write the outcome as JSON (output only; the ledgers stay the state)")
+    .option("--json", "one JSON event per line on stdout")
+    .action(async (env: string, f: FleetFlags) => {
+      const json = Boolean(f.json);
+      let r: Resolved | undefined;
+      let paused = false;
+      const onSigint = () => {
+        if (paused) process.exit(130);
+        paused = true;
+        if (!json) console.error(chalk.yellow("\npausing: no new databases start; running ones stop at their next batch boundary (Ctrl-C again to abort)…"));
+      };
+      try {
+        const concurrency = intFlag("--concurrency", f.concurrency, 4, 1, 1000);
+        const perPool = intFlag("--per-pool", f.perPool, 1, 1, 1000);
+        const batchPercent = intFlag("--batch-percent", f.batchPercent, 25, 1, 100);
+        r = await resolve(env, f, true);
+        let waves;
+        try {
+          waves = planWaves(r.targets, { batchPercent, canary: f.canary?.split(",").map((s) => s.trim()).filter(Boolean) });
+        } catch (e) {
+          throw usage((e as Error).message);
+        }
+        if (!json) console.error(chalk.dim(`${env}: ${r.targets.length} database(s), ${waves.length} wave(s); ${r.note}`));
+        process.on("SIGINT", onSigint);
+        const w = watcherFor(json);
+        const res = await rollout({ setName: f.set, waves, connector: r.connector, concurrency, perPool, shouldPause: () => paused, onEvent: (e) => w.onEvent(e) });
+        w.stop();
+        const summary = { env, set: f.set, state: res.state, waves: waves.map((x) => ({ index: x.index, kind: x.kind, databases: x.targets.map((t) => t.id) })), databases: res.databases };
+        if (f.report) writeFileSync(f.report, `${JSON.stringify(summary, null, 2)}\n`);
+        if (json) process.stdout.write(`${JSON.stringify({ type: "result", ...summary })}\n`);
+        else {
+          console.log(table(res.databases.map((d) => [d.id, d.pool, d.wave, d.outcome, d.rowsMoved, d.error]), ["database", "pool", "wave", "outcome", "rows moved", "error"]));
+          console.log(res.state === "paused" ? chalk.yellow("paused: run the same command again to resume") : res.state === "failed" ? chalk.red("failed: fix the database(s) above and run the same command again") : chalk.green("completed"));
+        }
+        if (res.state === "failed") process.exitCode = 1;
+      } catch (e) {
+        fail(e, json);
+      } finally {
+        process.off("SIGINT", onSigint);
+        await r?.close();
+      }
+    });
+}
+
+/** `schema status <env> --set <set>`: the fleet from the ledgers alone. */
+export async function fleetStatusAction(env: string, f: FleetFlags): Promise<void> {
+  const json = Boolean(f.json);
+  let r: Resolved | undefined;
+  try {
+    r = await resolve(env, f, false);
+    const rows = await fleetStatus(r.targets, r.connector, f.set);
+    if (json) return printJson({ env, set: f.set, databases: rows });
+    console.error(chalk.dim(r.note));
+    console.log(table(rows.map((x) => [x.id, x.pool, x.state, x.error]), ["database", "pool", "state", "error"]));
+    const done = rows.filter((x) => x.state === "completed").length;
+    console.log(`${done}/${rows.length} completed`);
+  } catch (e) {
+    fail(e, json);
+  } finally {
+    await r?.close();
+  }
+}
