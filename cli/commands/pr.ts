@@ -2,7 +2,7 @@
 // JUnit. Exit 0 clean, 1 mandatory violation or unacknowledged data loss, 2 invalid configuration.
 import chalk from "chalk";
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { runPrCheck, type PrReport } from "../../stacks/pr/run";
 import { repoRoot } from "../../stacks/pr/git";
 import { reportFailure } from "../errors";
@@ -29,8 +29,9 @@ export function registerPrCommands(program: Command): void {
     .option("--repo <dir>", "the repository (default: the current directory's)", ".")
     .option("--format <format>", `output: ${FORMATS.join(", ")}`, "text")
     .option("--out <file>", "write the output to this file instead of stdout")
+    .option("--summary <file>", "also append the Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)")
     .option("--acknowledge-data-loss <stack[:resource]...>", "accept a data-losing replacement/deletion in <stack> (or of one resource; '*' for all)")
-    .action(async (flags: { base: string; repo: string; format: string; out?: string; acknowledgeDataLoss?: string[] }) => {
+    .action(async (flags: { base: string; repo: string; format: string; out?: string; summary?: string; acknowledgeDataLoss?: string[] }) => {
       if (!(FORMATS as readonly string[]).includes(flags.format)) {
         console.error(chalk.red(`--format ${flags.format}: allowed ${FORMATS.join(", ")}`));
         process.exitCode = 2;
@@ -39,6 +40,7 @@ export function registerPrCommands(program: Command): void {
       try {
         const report = await runPrCheck({ repo: repoRoot(flags.repo), base: flags.base, acknowledged: flags.acknowledgeDataLoss ?? [] });
         const text = render(report, flags.format as Format);
+        if (flags.summary) appendFileSync(flags.summary, prMarkdown(report));
         if (flags.out) writeFileSync(flags.out, text);
         else if (flags.format === "json") printJson(report);
         else process.stdout.write(text);

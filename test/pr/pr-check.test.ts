@@ -5,6 +5,7 @@ import { prSarif } from "../../cli/pr/sarif";
 import { prJunit } from "../../cli/pr/junit";
 import { prMarkdown } from "../../cli/pr/markdown";
 import { gitFleet } from "./git-fleet";
+import { sarifErrors } from "./sarif-schema";
 
 const POOL_DICOM = "      tier: pool\n      pool: bc-01\n      maxSizeGb: 1408";
 
@@ -25,6 +26,7 @@ describe("sqlfleet pr", () => {
     const sarif = prSarif(r) as { version: string; runs: { results: unknown[] }[] };
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0].results).toEqual([]);
+    expect(sarifErrors(sarif)).toEqual([]);
   }, 180_000);
 
   it("a collation change is a replacement with data loss: exit 1 until acknowledged", async () => {
@@ -37,8 +39,12 @@ describe("sqlfleet pr", () => {
     expect(db?.dataLoss).toBe(true);
     expect(r.stacks[0].unacknowledged.map((c) => c.name)).toContain(db?.name);
     expect(r.exitCode).toBe(1);
-    const sarif = JSON.stringify(prSarif(r));
-    expect(sarif).toContain("sqlfleet-unacknowledged-data-loss");
+    const sarif = prSarif(r) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    expect(sarifErrors(sarif)).toEqual([]);
+    const result = sarif.runs[0].results.find((x) => x.ruleId === "sqlfleet-unacknowledged-data-loss");
+    expect(result?.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.prod-apollo.yaml");
+    // The collation line was inserted after dicom's growthPerYear (line 13 of the committed file).
+    expect(result?.locations[0].physicalLocation.region.startLine).toBe(14);
     expect(prJunit(r)).toMatch(/<testcase classname="prod-apollo" name="data-loss acknowledged">\s*<failure/);
     const acked = await runPrCheck({ repo: repo.dir, base: "HEAD~1", acknowledged: [`prod-apollo:${db?.name}`] });
     expect(acked.stacks[0].unacknowledged).toEqual([]);
