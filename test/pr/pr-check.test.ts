@@ -6,6 +6,7 @@ import { prJunit } from "../../cli/pr/junit";
 import { prMarkdown } from "../../cli/pr/markdown";
 import { gitFleet } from "./git-fleet";
 import { sarifErrors } from "./sarif-schema";
+import { junitErrors } from "./junit-schema";
 
 const POOL_DICOM = "      tier: pool\n      pool: bc-01\n      maxSizeGb: 1408";
 
@@ -45,6 +46,8 @@ describe("sqlfleet pr", () => {
     expect(result?.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.prod-apollo.yaml");
     // The collation line was inserted after dicom's growthPerYear (line 13 of the committed file).
     expect(result?.locations[0].physicalLocation.region.startLine).toBe(14);
+    expect(await junitErrors(prJunit(r))).toEqual([]);
+    expect(await junitErrors(prJunit(r).replace("<testcase ", "<testcase bogus=\"1\" "))).not.toEqual([]);
     expect(prJunit(r)).toMatch(/<testcase classname="prod-apollo" name="data-loss acknowledged">\s*<failure/);
     const acked = await runPrCheck({ repo: repo.dir, base: "HEAD~1", acknowledged: [`prod-apollo:${db?.name}`] });
     expect(acked.stacks[0].unacknowledged).toEqual([]);
