@@ -6,6 +6,7 @@ import { registerRebalanceCommands } from "./commands/rebalance";
 import { registerDeployCommands } from "./commands/deploy";
 import { registerPolicyCommands } from "./commands/policy";
 import { registerSchemaCommands } from "./commands/schema";
+import { registerPrCommands } from "./commands/pr";
 
 export function buildProgram(): Command {
   const program = new Command("sqlfleet")
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDeployCommands(program);
   registerPolicyCommands(program);
   registerSchemaCommands(program);
+  registerPrCommands(program);
   return program;
 }
 
