@@ -1,7 +1,7 @@
 // `sqlfleet plan` without the printing: validate, record the real stack program under mocks, derive the
 // placement decisions, run the policy pack, and diff against a baseline. Tests and the bench call this directly.
 import { readFileSync } from "node:fs";
-import type { Recording } from "../../harness/recorder";
+import type { Recording } from "../../offline/recorder";
 import type { PoolEdition } from "../../placement/limits";
 import { parseCustomerConfig } from "../config/customer";
 import { rawFromConfigMap, stackKind } from "../config/shared";

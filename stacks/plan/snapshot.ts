@@ -1,7 +1,7 @@
 // A plan's resources in a file-safe form: every registration with its inputs, secrets redacted. It is what
 // `sqlfleet plan --json` writes and what `--against` reads back (along with `pulumi stack export` files).
 import { createHash } from "node:crypto";
-import type { RecordedResource, Recording } from "../../harness/recorder";
+import type { RecordedResource, Recording } from "../../offline/recorder";
 
 export const REDACTED = "[secret]";
 
