@@ -14,4 +14,17 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
     },
   },
+  {
+    // Import boundary (ARCHITECTURE.md): product code never reaches into tests, test support or benchmarks.
+    files: ["*.ts", "components/**/*.ts", "placement/**/*.ts", "stacks/**/*.ts", "schema/**/*.ts", "policies/**/*.ts", "cli/**/*.ts", "offline/**/*.ts"],
+    ignores: ["vitest.config.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{
+          regex: "(^|/)(harness|test|bench)(/|$)",
+          message: "product code may not import from harness/, test/ or bench/ (see ARCHITECTURE.md, import rules)",
+        }],
+      }],
+    },
+  },
 );
