@@ -9,7 +9,6 @@ import { runCli } from "../../cli/main";
 const dir = mkdtempSync(path.join(tmpdir(), "sqlfleet-exit-"));
 const file = (name: string, text: string) => (writeFileSync(path.join(dir, name), text), path.join(dir, name));
 const badYaml = file("bad.yaml", "config:\n  sqlfleet:region: [eastus2\n");
-const badValue = file("bad-value.yaml", "config:\n  sqlfleet:region: eastus2\n  sqlfleet:fhir:\n    placement:\n      maxSizeGb: -5\n");
 const badJson = file("bad.json", "{ not json");
 const badPolicyConfig = file("policy.yaml", "- not\n- an object\n");
 
