@@ -45,7 +45,7 @@ export function reportFailure(e: unknown, json: boolean): void {
   const message = e instanceof Error ? e.message : String(e);
   const code = cls === "invalid-input" ? EXIT.invalidInput : EXIT.failed;
   if (json) {
-    const kind = cls === "validation-failed" ? String((e as { kind: string }).kind) : cls;
+    const kind = jsonKind(e, cls);
     process.stdout.write(`${JSON.stringify({ error: kind, message, problems: problemsOf(e), exitCode: code }, null, 2)}\n`);
   } else if (cls === "invalid-input") {
     console.error(chalk.red(`invalid input: ${message}`));
@@ -56,4 +56,12 @@ export function reportFailure(e: unknown, json: boolean): void {
     if (debug && e instanceof Error && e.stack) console.error(e.stack);
   }
   process.exitCode = code;
+}
+
+/** The `error` field of --json output; the names scripts already match on are kept. */
+function jsonKind(e: unknown, cls: FailureClass): string {
+  if (cls === "validation-failed") return String((e as { kind: string }).kind);
+  if (e instanceof ConfigError || e instanceof PlacementError || e instanceof ComponentValidationError) return "invalid-configuration";
+  if (e instanceof PolicyConfigError) return "invalid-policy-config";
+  return cls;
 }
