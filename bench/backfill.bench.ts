@@ -3,7 +3,7 @@
 // same concurrent single-row write workload. Prints rows/s of each and their ratio, p50/p99 batch duration, and
 // p50/p99 write latency during each. Targets: ratio ≥ 0.6, p99 batch ≤ 500 ms, write p99 ≤ 50 ms (backfill).
 // Own embedded PostgreSQL, stopped at the end. Size with BACKFILL_BENCH_ROWS (default 2,000,000).
-import { startEmbeddedPostgres } from "../harness/embedded-pg";
+import { startEmbeddedPostgres } from "../schema/embedded-pg";
 import { runBackfill } from "../schema/backfill";
 import { seedDemoResources, DEMO_CLINICAL_TYPES } from "../schema/demo";
 import { postgresDialect } from "../schema/dialects/postgres";

@@ -6,7 +6,7 @@
 // The machine is shared, so phases run interleaved in several rounds (rotated order) and the table reports
 // medians across rounds, with the spread of tps.
 import pg from "pg";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../harness/embedded-pg";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../schema/embedded-pg";
 import { withChecksums } from "../schema/checksum";
 import { postgresDialect } from "../schema/dialects/postgres";
 import { applySet } from "../schema/runner";

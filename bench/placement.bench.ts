@@ -1,7 +1,7 @@
 // Placement at scale: 10,000 databases packed into General Purpose pools (opened as needed), time and pools used
 // against the lower bound (max over storage, vCores and database count). Targets: < 1 s, ≤ 5 % over the bound.
 import { packDatabases, poolLowerBound, poolSpec, projectSizeGb, type DatabaseDemand } from "../placement";
-import { prng } from "../harness/prng";
+import { prng } from "../schema/prng";
 
 
 /** A fleet shaped like seed 003's: most tenants small, a long tail up to the 4 TB pooled limit. */

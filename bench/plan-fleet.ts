@@ -7,7 +7,7 @@ import YAML from "yaml";
 import { packDatabases } from "../placement/packing";
 import { projectSizeGb } from "../placement/tier";
 import { PROJECT_ROOT } from "../stacks/fleet";
-import { prng } from "../harness/prng";
+import { prng } from "../schema/prng";
 
 
 /** Writes env `bench` (prod's settings, pools sized for the fleet) and N customers; returns the directory and stacks. */

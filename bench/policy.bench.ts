@@ -1,7 +1,7 @@
 // Policy pack cost next to recording: evaluate the pack over recorded stacks (the prod environment and its
 // customers, after-update and preview mode) and compare with the time to record the same stacks under mocks.
 import { performance } from "node:perf_hooks";
-import type { Recording } from "../harness/recorder";
+import type { Recording } from "../offline/recorder";
 import { evaluatePolicies } from "../policies/runner";
 import { listStacks } from "../stacks/fleet";
 import { recordStack } from "../stacks/record-stack";

@@ -2,7 +2,7 @@
 // PostgreSQL): duration, peak extra storage, longest lock held, and the stall a concurrent writer saw, printed
 // next to the planner's estimates; then the rates measured here next to the rates table the planner uses.
 // Rows: BENCH_STRATEGIES_ROWS (default 500,000).
-import { startEmbeddedPostgres } from "../harness/embedded-pg";
+import { startEmbeddedPostgres } from "../schema/embedded-pg";
 import { postgresDialect } from "../schema/dialects/postgres";
 import { seedDemoResources } from "../schema/demo";
 import { buildSet } from "../schema/sets";

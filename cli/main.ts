@@ -1,5 +1,6 @@
 // The `sqlfleet` command: a thin front door over the same functions the stacks and tests use.
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
+import { EXIT, reportFailure, setDebug } from "./errors";
 import { registerPlanCommands } from "./commands/plan";
 import { registerCustomerCommands } from "./commands/customer";
 import { registerRebalanceCommands } from "./commands/rebalance";
@@ -11,7 +12,11 @@ import { registerPrCommands } from "./commands/pr";
 export function buildProgram(): Command {
   const program = new Command("sqlfleet")
     .description("Plan, place, check and migrate the Azure SQL data tier of the FHIR/DICOM platform")
-    .showHelpAfterError();
+    .option("--debug", "print the stack of an unexpected error")
+    .showHelpAfterError()
+    // A bad flag or argument is invalid input (exit 2); inherited by every subcommand registered below.
+    .exitOverride();
+  program.hook("preAction", (cmd) => setDebug(Boolean(cmd.optsWithGlobals().debug)));
   // Subcommands register themselves here, one module per command group (cli/commands/*.ts).
   registerPlanCommands(program);
   registerCustomerCommands(program);
@@ -23,11 +28,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Runs the CLI and resolves to its exit code (commander's own output for help and usage errors). */
+export async function runCli(argv: string[]): Promise<number> {
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    reportFailure(e, argv.includes("--json"));
+  }
+  const code = typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  process.exitCode = undefined;
+  return code;
+}
+
 if (require.main === module) {
-  buildProgram()
-    .parseAsync(process.argv)
-    .catch((e: unknown) => {
-      console.error(e instanceof Error ? e.message : String(e));
-      process.exit(process.exitCode && process.exitCode !== 0 ? process.exitCode : 1);
-    });
+  setDebug(process.argv.includes("--debug"));
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

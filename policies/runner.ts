@@ -4,7 +4,7 @@
 // the unknown-value proxy (preview → advisory), not-applicable handling and enforcement levels real. Config is
 // applied by building the policies from it (the SDK only learns config through the engine's `configure` call).
 import type { EnforcementLevel, Severity } from "@pulumi/policy";
-import type { RecordedResource, Recording } from "../harness/recorder";
+import type { RecordedResource, Recording } from "../offline/recorder";
 import { PACK_NAME, buildPolicies } from "./build";
 import type { PackConfig } from "./config";
 import { version as PACK_VERSION } from "./package.json";

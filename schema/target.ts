@@ -1,7 +1,7 @@
 // Where the CLI's schema commands run: a given connection URL, or the embedded PostgreSQL kept under
 // .sqlfleet/pg (started for the command and stopped at its end).
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../harness/embedded-pg";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./embedded-pg";
 import { dialectFor } from "./dialects";
 import type { DbSession, Engine } from "./types";
 

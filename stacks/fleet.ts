@@ -5,6 +5,7 @@ import path from "node:path";
 import YAML from "yaml";
 import { parseCustomerConfig, type CustomerConfig } from "./config/customer";
 import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";
+import { InputError } from "./config/errors";
 import { configMapFromYaml, rawFromConfigMap, stackKind } from "./config/shared";
 
 /** The project root (where Pulumi.yaml lives). */
@@ -34,8 +35,8 @@ export function customerStacksOf(env: string, root = PROJECT_ROOT): string[] {
 
 /** The `config:` block of a stack file as the engine's string map (`sqlfleet:key` → string). */
 export function readConfigMap(file: string): Record<string, string> {
-  if (!existsSync(file)) throw new Error(`no stack config file ${file}`);
-  const doc = YAML.parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  if (!existsSync(file)) throw new InputError(file, "no such stack config file (committed stacks: Pulumi.<stack>.yaml in the project root)");
+  const doc = parseYamlFile(file) as { config?: Record<string, unknown> } | null;
   return configMapFromYaml(doc?.config ?? {});
 }
 
@@ -45,7 +46,7 @@ export function loadEnvironmentConfig(env: string, file = stackFilePath(env)): E
 
 export function loadCustomerConfig(stack: string, file = stackFilePath(stack)): CustomerConfig {
   const kind = stackKind(stack);
-  if (kind.kind !== "customer") throw new Error(`${stack} is not a customer stack`);
+  if (kind.kind !== "customer") throw new InputError(stack, "not a customer stack (<env>-<customer>)");
   return parseCustomerConfig(stack, kind.customer, rawFromConfigMap(readConfigMap(file)));
 }
 
@@ -61,4 +62,25 @@ export function loadFleet(env: string, root = PROJECT_ROOT): { members: { stack:
     }
   }
   return { members, invalid };
+}
+
+/** Parses a YAML file; a syntax error becomes an InputError naming the file and line. */
+export function parseYamlFile(file: string): unknown {
+  const doc = YAML.parseDocument(readFileSync(file, "utf8"), { prettyErrors: true });
+  const err = doc.errors[0];
+  if (err) {
+    const at = err.linePos?.[0];
+    throw new InputError(at ? `${file}:${at.line}:${at.col}` : file, `not valid YAML: ${err.message.split("\n")[0]}`);
+  }
+  return doc.toJS();
+}
+
+/** Reads a JSON input file (a metrics snapshot, a baseline); a missing or malformed file is an InputError. */
+export function readJsonFile(file: string): unknown {
+  if (!existsSync(file)) throw new InputError(file, "no such file");
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as unknown;
+  } catch (e) {
+    throw new InputError(file, `not valid JSON: ${(e as Error).message}`);
+  }
 }

@@ -2,7 +2,7 @@
 // `sqlfleet plan`, `policy check`, the tests and the benchmarks all use. A customer stack's environment is
 // recorded first and its outputs feed the StackReference mock.
 import { statSync } from "node:fs";
-import { recordProgram, type RecordResult } from "../harness/recorder";
+import { recordProgram, type RecordResult } from "../offline/recorder";
 import { ConfigError } from "./config/errors";
 import { customerAgainstPoolsProblems, parseCustomerConfig } from "./config/customer";
 import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";

@@ -7,6 +7,7 @@ import { loadEnvironmentConfig, loadFleet, stackFilePath, PROJECT_ROOT } from ".
 import { planNewCustomer } from "../../stacks/onboarding";
 import { reportFailure } from "../errors";
 import { heading, printJson, table } from "../format";
+import { InputError } from "../../stacks/config/errors";
 
 interface AddFlags {
   fhirGb: string;
@@ -22,7 +23,7 @@ interface AddFlags {
 function number(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${flag} = ${JSON.stringify(v)} is not a number`);
+  if (!Number.isFinite(n)) throw new InputError(flag, `${flag} = ${JSON.stringify(v)} is not a number`);
   return n;
 }
 
@@ -43,7 +44,7 @@ export function registerCustomerCommands(program: Command): void {
     .option("--json", "print the result as JSON")
     .action((env: string, name: string, flags: AddFlags) => {
       try {
-        if (flags.cmk !== "server" && flags.cmk !== "database") throw new Error(`--cmk = ${JSON.stringify(flags.cmk)}; allowed: server, database`);
+        if (flags.cmk !== "server" && flags.cmk !== "database") throw new InputError("--cmk", `--cmk = ${JSON.stringify(flags.cmk)}; allowed: server, database`);
         const root = flags.root ?? PROJECT_ROOT;
         const envCfg = loadEnvironmentConfig(env, stackFilePath(env, root));
         const { members } = loadFleet(env, root);
@@ -63,7 +64,7 @@ export function registerCustomerCommands(program: Command): void {
         const file = stackFilePath(result.stack, root);
         const written = result.ok && !flags.dryRun;
         if (written) {
-          if (existsSync(file)) throw new Error(`${file} already exists`);
+          if (existsSync(file)) throw new InputError(file, "already exists");
           writeFileSync(file, result.yaml);
         }
         if (flags.json) {

@@ -10,6 +10,7 @@ import { customerStacksOf, PROJECT_ROOT } from "../../stacks/fleet";
 import { stackKind } from "../../stacks/config/shared";
 import { reportFailure } from "../errors";
 import { heading, printJson, table } from "../format";
+import { InputError } from "../../stacks/config/errors";
 
 export interface DeployFlags {
   customers?: string;
@@ -25,12 +26,12 @@ export function selectCustomers(env: string, spec: string | undefined, root = PR
   if (!spec || spec === "all") return all;
   const wanted = spec.split(",").map((s) => s.trim()).filter(Boolean).map((s) => (s.startsWith(`${env}-`) ? s : `${env}-${s}`));
   const unknown = wanted.filter((w) => !all.includes(w));
-  if (unknown.length > 0) throw new Error(`--customers: ${unknown.join(", ")} not found; committed customer stacks of ${env}: ${all.join(", ") || "(none)"}`);
+  if (unknown.length > 0) throw new InputError("--customers", `--customers: ${unknown.join(", ")} not found; committed customer stacks of ${env}: ${all.join(", ") || "(none)"}`);
   return wanted;
 }
 
 export async function runDeploy(env: string, flags: DeployFlags, runner: StackRunner, out: { isTTY: boolean } = { isTTY: !!process.stdout.isTTY }): Promise<StackOutcome[]> {
-  if (stackKind(env).kind !== "environment") throw new Error(`${env} is not an environment stack (dev, prod)`);
+  if (stackKind(env).kind !== "environment") throw new InputError(env, `${env} is not an environment stack (dev, prod)`);
   const customers = selectCustomers(env, flags.customers, flags.root);
   const parallel = Number(flags.parallel ?? 4);
   const op = flags.preview ? "preview" : "up";

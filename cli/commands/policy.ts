@@ -132,12 +132,6 @@ export function registerPolicyCommands(program: Command): void {
         else printCheck(report);
         process.exitCode = report.exitCode;
       } catch (e) {
-        if (e instanceof PolicyConfigError) {
-          if (flags.json) printJson({ error: "invalid-policy-config", message: e.message, exitCode: 2 });
-          else console.error(chalk.red(e.message));
-          process.exitCode = 2;
-          return;
-        }
         reportFailure(e, !!flags.json);
       }
     });

@@ -2,10 +2,9 @@
 // utilisation before and after; --write edits the customer stack files.
 import chalk from "chalk";
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
 import { parseMetricsSnapshot } from "../../placement/metrics";
 import { pct, type PoolUtilisation } from "../../placement/rebalance";
-import { loadEnvironmentConfig, loadFleet, stackFilePath, PROJECT_ROOT } from "../../stacks/fleet";
+import { loadEnvironmentConfig, loadFleet, readJsonFile, stackFilePath, PROJECT_ROOT } from "../../stacks/fleet";
 import { planEnvironmentRebalance, writeMoves } from "../../stacks/rebalancing";
 import { reportFailure } from "../errors";
 import { heading, printJson, table, verdict } from "../format";
@@ -31,7 +30,7 @@ export function registerRebalanceCommands(program: Command): void {
         const root = flags.root ?? PROJECT_ROOT;
         const envCfg = loadEnvironmentConfig(env, stackFilePath(env, root));
         const { members } = loadFleet(env, root);
-        const snapshot = parseMetricsSnapshot(JSON.parse(readFileSync(flags.metrics, "utf8")), flags.metrics);
+        const snapshot = parseMetricsSnapshot(readJsonFile(flags.metrics), flags.metrics);
         const plan = planEnvironmentRebalance(envCfg, members, snapshot);
         const written = flags.write && plan.moves.length > 0 ? writeMoves(plan, members, root) : [];
         if (flags.json) {

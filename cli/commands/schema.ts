@@ -15,8 +15,10 @@ import { formatBytes } from "../../schema/strategies/planner/estimate";
 import { renderStrategyPlan } from "../../schema/strategies/planner/format";
 import { openTarget } from "../../schema/target";
 import type { ChecksummedSet, RunnerEvent, RunResult, SetPlan } from "../../schema/types";
+import { reportFailure } from "../errors";
 import { heading, printJson, table } from "../format";
 import { fleetStatusAction, registerRolloutCommands, type FleetFlags } from "./schema-rollout";
+import { InputError } from "../../stacks/config/errors";
 
 interface SchemaFlags {
   set: string;
@@ -39,14 +41,14 @@ function parseOptions(raw: string | undefined): Record<string, unknown> {
     if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
     return v as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`--options must be a JSON object, e.g. '{"conformanceTypes":["ValueSet"]}'; ${(e as Error).message}`);
+    throw new InputError("--options", `--options must be a JSON object, e.g. '{"conformanceTypes":["ValueSet"]}'; ${(e as Error).message}`);
   }
 }
 
 function demoCount(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 100_000_000) throw new Error(`--demo-resources must be an integer from 0 to 100000000; got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 100_000_000) throw new InputError("--demo-resources", `--demo-resources must be an integer from 0 to 100000000; got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -59,10 +61,10 @@ function ms(n: number | undefined): string {
 
 /** Opens the target, builds the set, optionally seeds the demo store, runs `fn`, always closes. */
 async function withTarget<T>(flags: SchemaFlags, fn: (t: Awaited<ReturnType<typeof openTarget>>, set: ChecksummedSet) => Promise<T>): Promise<T> {
-  if (!setNames().includes(flags.set)) throw new Error(`--set "${flags.set}" is unknown; allowed: ${setNames().join(", ")}`);
+  if (!setNames().includes(flags.set)) throw new InputError("--set", `--set "${flags.set}" is unknown; allowed: ${setNames().join(", ")}`);
   const options = parseOptions(flags.options);
   const demo = demoCount(flags.demoResources);
-  if (demo !== undefined && flags.url) throw new Error("--demo-resources only applies to the embedded database (omit --url)");
+  if (demo !== undefined && flags.url) throw new InputError("--demo-resources", "--demo-resources only applies to the embedded database (omit --url)");
   const target = await openTarget({ url: flags.url, root: ROOT });
   try {
     const set = buildSet(flags.set, target.engine, options);
@@ -152,10 +154,7 @@ function printResult(r: RunResult): void {
 }
 
 function fail(e: unknown, json: boolean): void {
-  const message = e instanceof Error ? e.message : String(e);
-  if (json) printJson({ error: (e as { kind?: string })?.kind ?? "error", message });
-  else console.error(chalk.red(message));
-  process.exitCode = 1;
+  reportFailure(e, json);
 }
 
 export function registerSchemaCommands(program: Command): void {
@@ -192,7 +191,7 @@ export function registerSchemaCommands(program: Command): void {
       try {
         await withTarget(f, async (t, set) => {
           const budget = f.timeBudget === undefined ? undefined : Number(f.timeBudget);
-          if (budget !== undefined && (!Number.isFinite(budget) || budget <= 0)) throw new Error(`--time-budget must be a positive number of seconds; got ${f.timeBudget}`);
+          if (budget !== undefined && (!Number.isFinite(budget) || budget <= 0)) throw new InputError("--time-budget", `--time-budget must be a positive number of seconds; got ${f.timeBudget}`);
           const r = await applySet(sessionFor(t.session, set), set, { onEvent: p.onEvent, shouldPause: p.shouldPause, baseline: f.baseline, timeBudgetMs: budget ? budget * 1000 : undefined, appliedBy: "sqlfleet cli" });
           p.stop();
           if (f.json) printJson(r);

@@ -2,7 +2,7 @@
 // the embedded PostgreSQL kept under .sqlfleet/pg (created and seeded on first use), so the fleet path can be
 // tried without Azure. Names: <env>_<database> with non-identifier characters folded to "_".
 import path from "node:path";
-import { startEmbeddedPostgres } from "../../harness/embedded-pg";
+import { startEmbeddedPostgres } from "../embedded-pg";
 import { seedDemoResources } from "../demo";
 import { dialectFor } from "../dialects";
 import { buildSet } from "../sets";

@@ -72,3 +72,17 @@ export function problemsFromZod(namespace: string, raw: unknown, issues: readonl
   }
   return out;
 }
+
+/**
+ * Invalid input that is not a config value: a file that does not parse, an unknown stack, a bad flag, a wrong-shape
+ * database. `subject` names the file (with line), flag or object so the message can be acted on; the CLI exits 2.
+ */
+export class InputError extends Error {
+  constructor(
+    readonly subject: string,
+    detail: string,
+  ) {
+    super(detail.startsWith(subject) ? detail : `${subject}: ${detail}`);
+    this.name = "InputError";
+  }
+}

@@ -1,6 +1,7 @@
 // Schema pieces both stack kinds use, and the coercions Pulumi's config needs: the engine hands every scalar over
 // as a string ("90", "true"), objects as JSON.
 import { z } from "zod";
+import { InputError } from "./errors";
 
 export const NAMESPACE = "sqlfleet";
 
@@ -22,8 +23,9 @@ export function stackKind(stack: string): StackKind {
   if (ENV_STACK.test(stack)) return { kind: "environment", env: stack };
   const m = CUSTOMER_STACK.exec(stack);
   if (m) return { kind: "customer", env: m[1], customer: m[2] };
-  throw new Error(
-    `stack name "${stack}" is neither an environment (${ENV_STACK.source}, e.g. dev, prod) nor a customer stack (<env>-<customer>, e.g. prod-contoso)`,
+  throw new InputError(
+    `stack ${JSON.stringify(stack)}`,
+    `the name is neither an environment (${ENV_STACK.source}, e.g. dev, prod) nor a customer stack (<env>-<customer>, e.g. prod-contoso)`,
   );
 }
 
@@ -47,7 +49,7 @@ export function configMapFromYaml(config: Record<string, unknown>): Record<strin
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) {
     if (v !== null && typeof v === "object" && "secure" in (v as object)) {
-      throw new Error(`config ${k} is a secret ('secure:'); sqlfleet stacks keep no secrets in config (Entra auth, generated keys)`);
+      throw new InputError(`config ${k}`, `is a secret ('secure:'); sqlfleet stacks keep no secrets in config (Entra auth, generated keys)`);
     }
     out[k] = typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
   }

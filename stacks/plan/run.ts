@@ -1,12 +1,11 @@
 // `sqlfleet plan` without the printing: validate, record the real stack program under mocks, derive the
 // placement decisions, run the policy pack, and diff against a baseline. Tests and the bench call this directly.
-import { readFileSync } from "node:fs";
-import type { Recording } from "../../harness/recorder";
+import type { Recording } from "../../offline/recorder";
 import type { PoolEdition } from "../../placement/limits";
 import { parseCustomerConfig } from "../config/customer";
 import { rawFromConfigMap, stackKind } from "../config/shared";
 import type { EnvironmentConfig } from "../config/environment";
-import { loadEnvironmentConfig, loadFleet, readConfigMap, stackFilePath } from "../fleet";
+import { loadEnvironmentConfig, loadFleet, readConfigMap, readJsonFile, stackFilePath } from "../fleet";
 import { recordStack } from "../record-stack";
 import { databaseDecisions, poolDecisions, type DatabaseDecision, type FleetMember, type PoolDecision } from "./decisions";
 import { diffPlans, type ResourceChange } from "./diff";
@@ -95,7 +94,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
 
   let diff: ResourceChange[] | undefined;
   if (opts.against) {
-    const baseline = resourcesFromFile(JSON.parse(readFileSync(opts.against, "utf8")), opts.against);
+    const baseline = resourcesFromFile(readJsonFile(opts.against), opts.against);
     const editions = new Map<string, PoolEdition>(envCfg.pools.map((p) => [p.name, p.edition]));
     diff = diffPlans(baseline, resources, editions, { now: opts.now });
   }

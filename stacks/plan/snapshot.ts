@@ -1,7 +1,8 @@
 // A plan's resources in a file-safe form: every registration with its inputs, secrets redacted. It is what
 // `sqlfleet plan --json` writes and what `--against` reads back (along with `pulumi stack export` files).
 import { createHash } from "node:crypto";
-import type { RecordedResource, Recording } from "../../harness/recorder";
+import type { RecordedResource, Recording } from "../../offline/recorder";
+import { InputError } from "../config/errors";
 
 export const REDACTED = "[secret]";
 
@@ -74,7 +75,7 @@ export function resourcesFromFile(doc: unknown, source: string): PlanResource[] 
         };
       });
   }
-  throw new Error(`${source}: neither a sqlfleet plan (--json, with "resources") nor a pulumi stack export (with "deployment.resources")`);
+  throw new InputError(source, `${source}: neither a sqlfleet plan (--json, with "resources") nor a pulumi stack export (with "deployment.resources")`);
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

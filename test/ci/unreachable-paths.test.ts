@@ -6,9 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres } from "../../harness/embedded-pg";
-import { locatePgBinaries, relocatedPgBinaries } from "../../harness/pg-binaries";
-import { canAccess, serverUser } from "../../harness/pg-server-user";
+import { startEmbeddedPostgres } from "../../schema/embedded-pg";
+import { locatePgBinaries, relocatedPgBinaries } from "../../schema/pg-binaries";
+import { canAccess, serverUser } from "../../schema/pg-server-user";
 
 const asRoot = process.getuid?.() === 0;
 // mkdtemp makes a 0700 directory owned by root: exactly the unreachable parent of the issue.

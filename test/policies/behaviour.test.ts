@@ -7,7 +7,7 @@ import { PolicyConfigError } from "../../policies/config";
 import { evaluatePolicies, hasMandatory } from "../../policies/runner";
 import { policyTableMarkdown } from "../../policies/table";
 import { firewallRangeProblem, isoDurationDays } from "../../policies/values";
-import { recordProgram } from "../../harness/recorder";
+import { recordProgram } from "../../offline/recorder";
 import { unknownInput } from "./cases";
 import { recordFleet } from "./fleet-fixture";
 import { levelsById } from "./run-cases";

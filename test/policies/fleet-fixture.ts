@@ -1,5 +1,5 @@
 // A small but complete production stack of real azure-native resources that satisfies every policy, plus
-// variants that change, drop or add one thing at a time. Recorded with the harness, so the runner sees the same
+// variants that change, drop or add one thing at a time. Recorded with the offline engine, so the runner sees the same
 // protobuf Struct, parents and dependencies the engine would get.
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
@@ -10,8 +10,8 @@ import * as network from "@pulumi/azure-native/network";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as sql from "@pulumi/azure-native/sql";
 import * as pulumi from "@pulumi/pulumi";
-import { recordProgram, type Recording } from "../../harness/recorder";
-import { MOCK_SUBSCRIPTION, MOCK_TENANT } from "../../harness/azure-mocks";
+import { recordProgram, type Recording } from "../../offline/recorder";
+import { MOCK_SUBSCRIPTION, MOCK_TENANT } from "../../offline/azure-mocks";
 
 type Args = Record<string, unknown>;
 

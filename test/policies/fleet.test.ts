@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { recordProgram, type Recording } from "../../harness/recorder";
+import { recordProgram, type Recording } from "../../offline/recorder";
 import { evaluatePolicies } from "../../policies/runner";
 import { rawFromConfigMap, stackKind } from "../../stacks/config/shared";
 import { listStacks, readConfigMap, stackFilePath } from "../../stacks/fleet";

@@ -5,7 +5,7 @@ import "./capture-port";
 import "../../policies/index";
 import * as sql from "@pulumi/azure-native/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordProgram } from "../../harness/recorder";
+import { recordProgram } from "../../offline/recorder";
 import { listPolicies } from "../../policies/build";
 import { analyzerRequests, diagnosticsOf, evaluatePolicies, type AnalyzeResponse, type PolicyDiagnostic } from "../../policies/runner";
 import { printed } from "./capture-port";

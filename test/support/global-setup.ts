@@ -1,7 +1,7 @@
 // Starts one real PostgreSQL server for the whole test run; each test file creates its own database on it
 // (test/support/postgres.ts). Stopped by its pid when the run ends.
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../harness/embedded-pg";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../schema/embedded-pg";
 
 let server: EmbeddedPostgresHandle | undefined;
 

@@ -1,8 +1,8 @@
 // Test-side entry to the mock recorder (the same one `sqlfleet plan` uses) plus assertion helpers.
 import { expect } from "vitest";
-export { recordProgram, Recording, unwrapSecrets, settle, type RecordedResource, type RecordOptions } from "../../harness/recorder";
-export { azureMocks, MOCK_SUBSCRIPTION, MOCK_TENANT } from "../../harness/azure-mocks";
-import { recordProgram, type RecordOptions } from "../../harness/recorder";
+export { recordProgram, Recording, unwrapSecrets, settle, type RecordedResource, type RecordOptions } from "../../offline/recorder";
+export { azureMocks, MOCK_SUBSCRIPTION, MOCK_TENANT } from "../../offline/azure-mocks";
+import { recordProgram, type RecordOptions } from "../../offline/recorder";
 
 /**
  * Asserts that a program throws a validation error naming `field` (and any other fragments),

@@ -66,7 +66,7 @@ export async function loadWorkloadData(c: ClientBase): Promise<WorkloadData> {
 }
 
 /** The same seed gives every phase the same call sequence. */
-export { prng } from "../../../harness/prng";
+export { prng } from "../../prng";
 
 export interface InsertCall {
   parentIds: string[];

@@ -1,0 +1,72 @@
+// The error contract (cli/errors.ts) for every command, through the CLI's own entry (`runCli`, what bin/sqlfleet
+// runs): 0 success, 1 a policy or validation failure, 2 invalid input naming the file, key or flag.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { runCli } from "../../cli/main";
+
+const dir = mkdtempSync(path.join(tmpdir(), "sqlfleet-exit-"));
+const file = (name: string, text: string) => (writeFileSync(path.join(dir, name), text), path.join(dir, name));
+const badYaml = file("bad.yaml", "config:\n  sqlfleet:region: [eastus2\n");
+const badJson = file("bad.json", "{ not json");
+const badPolicyConfig = file("policy.yaml", "- not\n- an object\n");
+
+let stderr: string[] = [];
+beforeEach(() => {
+  stderr = [];
+  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  vi.spyOn(console, "log").mockImplementation(() => undefined);
+  vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(a.map(String).join(" ")));
+  vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => (stderr.push(String(c)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+// [command line, exit code, what stderr must name]
+const cases: [string, number, string | RegExp][] = [
+  ["--help", 0, ""],
+  ["frobnicate", 2, "unknown command"],
+  ["plan", 2, "missing required argument"],
+  ["plan dev --bogus", 2, "unknown option '--bogus'"],
+  ["plan Not_A_Stack", 2, 'stack "Not_A_Stack"'],
+  ["plan prod-nosuchcustomer", 2, "Pulumi.prod-nosuchcustomer.yaml: no such stack config file"],
+  [`plan dev --config ${badYaml} --no-policies`, 2, `${badYaml}:3:1: not valid YAML`],
+  [`plan prod-fortis --config ${badYaml} --no-policies`, 2, `${badYaml}:3:1: not valid YAML`],
+  [`plan dev --against ${badJson} --no-policies`, 2, `${badJson}: not valid JSON`],
+  ["plan dev --no-policies", 0, ""],
+  ["customer add prod zz --fhir-gb abc --dry-run", 2, "--fhir-gb"],
+  ["customer add prod zz --fhir-gb 100 --dicom-gb 100 --cmk vault --dry-run", 2, "--cmk"],
+  ["customer add prod fortis --fhir-gb 100 --dicom-gb 100 --dry-run", 2, "Pulumi.prod-fortis.yaml already exists"],
+  ["customer add prod zz --fhir-gb 100 --dicom-gb 100 --dry-run", 0, ""],
+  [`rebalance prod --metrics ${badJson}`, 2, `${badJson}: not valid JSON`],
+  ["rebalance prod --metrics /nonexistent/metrics.json", 2, "/nonexistent/metrics.json: no such file"],
+  ["deploy prod-fortis --preview", 2, "prod-fortis is not an environment stack"],
+  ["deploy prod --customers nosuch --preview", 2, "--customers: prod-nosuch not found"],
+  ["policy list", 0, ""],
+  [`policy check dev --config ${badPolicyConfig}`, 2, badPolicyConfig],
+  ["policy check Not_A_Stack", 2, ""], // named in the per-stack report on stdout
+  ["schema plan --set nosuch", 2, '--set "nosuch" is unknown'],
+  ["schema apply --set fhir-partitioning --demo-resources -3", 2, "--demo-resources"],
+  ["schema status", 2, "required option '--set <name>'"],
+];
+
+describe("exit codes of every command", () => {
+  it.each(cases)("sqlfleet %s → %i", async (line, code, names) => {
+    const exit = await runCli(line.split(" "));
+    expect({ exit, stderr: stderr.join("\n") }).toMatchObject({ exit: code, stderr: expect.stringMatching(typeof names === "string" ? escape(names) : names) });
+  }, 120_000);
+
+  it("an unexpected crash prints one line and points at --debug; --debug prints the stack", async () => {
+    // A config file that is a directory: reading it throws EISDIR, which is no input class sqlfleet knows.
+    expect(await runCli(["plan", "dev", "--config", dir, "--no-policies"])).toBe(1);
+    const lines = stderr.join("\n").trim().split("\n");
+    expect(lines).toEqual([expect.stringMatching(/^.*unexpected error: .*EISDIR.*\(run with --debug for the stack\)/)]);
+    stderr = [];
+    expect(await runCli(["plan", "dev", "--config", dir, "--no-policies", "--debug"])).toBe(1);
+    expect(stderr.join("\n")).toMatch(/\n\s+at /);
+  });
+});
+
+function escape(s: string): RegExp {
+  return new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+}
