@@ -1,9 +1,9 @@
 // Turns the rules into @pulumi/policy policies. Config is applied here (defaults ⊕ the given config ⊕ whatever the
 // engine's `configure` call delivered), because outside the CLI the SDK only knows config from `configure`.
-import { validateResourceOfType, UnknownValueError, type EnforcementLevel, type Policy, type PolicyResource, type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { UnknownValueError, type EnforcementLevel, type Policy, type PolicyResource, type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { PACK_NAME, RULES, frameworkOf, tagsOf } from "./catalog";
 import { PolicyConfigError, SCOPE_PROPERTIES, defaultsOf, entryObject, validateProperties, type ConfigSchema, type PackConfig, type ResolvedConfig } from "./config";
-import { tokenOf, type Level, type Reporter, type ResourceRule, type Rule, type StackRule } from "./rule";
+import { isKind, kindOf, tokenOf, type Level, type Reporter, type ResourceRule, type Rule, type StackRule } from "./rule";
 import { cfgStrings } from "./values";
 
 export type { PackConfig } from "./config";
@@ -88,21 +88,19 @@ function resourcePolicy(rule: ResourceRule, eff: Effective): ResourceValidationP
     if (rule.productionOnly && !production) args.notApplicable("applies to production stacks only");
     const rep = reporter(report, args.urn);
     try {
-      rule.check({ type: args.type, props: args.props, urn: args.urn, name: args.name, cfg, production, report: rep, notApplicable: (r) => args.notApplicable(r) });
+      rule.check({ type: kindOf(args.type), props: args.props, urn: args.urn, name: args.name, cfg, production, report: rep, notApplicable: (r) => args.notApplicable(r) });
     } catch (e) {
       // The SDK would turn this into its own advisory; saying it here keeps one wording for resource and stack rules.
       if (!(e instanceof UnknownValueError)) throw e;
       rep.advisory(`cannot check during preview: ${(e as Error).message}`);
     }
   };
-  // One type: the SDK helper attaches the type token, so the server skips other types without deserializing.
-  const validateResource =
-    rule.types.length === 1
-      ? validateResourceOfType(rule.types[0] as never, (_props: unknown, args, report) => run(args, report))
-      : (args: ResourceValidationArgs, report: ReportViolation) => {
-          if (!rule.types.some((t) => args.isType(t as never))) args.notApplicable(`Policy only applies to resources of types ${rule.types.map((t) => tokenOf(t)).join(", ")}`);
-          run(args, report);
-        };
+  // Matched by kind, not with the SDK's validateResourceOfType (an exact token match that lets API-versioned
+  // tokens such as `azure-native:sql/v20230801:Server` through unchecked).
+  const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
+    if (!rule.types.some((t) => isKind(args.type, t))) args.notApplicable(`Policy only applies to resources of types ${rule.types.map((t) => tokenOf(t)).join(", ")} (any API version)`);
+    run(args, report);
+  };
   return { ...metadata(rule, eff.level), validateResource };
 }
 

@@ -1,11 +1,12 @@
 // Links between resources in a stack policy: through property dependencies, explicit dependencies and parents
 // (URN-based, so they hold during preview), never by guessing from names.
 import { UnknownValueError, type PolicyResource } from "@pulumi/policy";
-import { tokenOf, type ResourceClass } from "./rule";
+import { kindOf, tokenOf, type ResourceClass } from "./rule";
 
+/** Resources of `classes`, whatever API version their tokens name. */
 export function ofType(resources: PolicyResource[], ...classes: ResourceClass[]): PolicyResource[] {
   const tokens = new Set(classes.map((c) => tokenOf(c)));
-  return resources.filter((r) => tokens.has(r.type));
+  return resources.filter((r) => tokens.has(kindOf(r.type)));
 }
 
 /** True when `from` uses an output of `to` in input `key` (any input when `key` is omitted). */
@@ -30,7 +31,7 @@ export function referrers(resources: PolicyResource[], target: PolicyResource, k
 /** The resources of `classes` whose outputs feed input `key` of `from`. */
 export function sources(from: PolicyResource, key: string, ...classes: ResourceClass[]): PolicyResource[] {
   const tokens = new Set(classes.map((c) => tokenOf(c)));
-  return (from.propertyDependencies?.[key] ?? []).filter((d) => tokens.has(d.type));
+  return (from.propertyDependencies?.[key] ?? []).filter((d) => tokens.has(kindOf(d.type)));
 }
 
 /** The resource the child's input `key` (e.g. `serverName`) points at; falls back to the parent chain. */
@@ -38,7 +39,7 @@ export function ownerOf(child: PolicyResource, key: string, ...classes: Resource
   const direct = sources(child, key, ...classes)[0];
   if (direct) return direct;
   const tokens = new Set(classes.map((c) => tokenOf(c)));
-  for (let p = child.parent; p; p = p.parent) if (tokens.has(p.type)) return p;
+  for (let p = child.parent; p; p = p.parent) if (tokens.has(kindOf(p.type))) return p;
   return undefined;
 }
 

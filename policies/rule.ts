@@ -54,7 +54,23 @@ export function tokenOf(cls: ResourceClass): string {
   return t;
 }
 
+/**
+ * The kind of a type token: `azure-native:<module>[/<version>]:<Type>` → `azure-native:<module>:<Type>`. An
+ * API-versioned token (what `pulumi package add azure-native <module> <version>` generates, and what azure-native's
+ * own aliases use) is the same kind of resource, so every rule matches kinds, never literal tokens.
+ */
+export function kindOf(token: string): string {
+  const m = /^azure-native:([^:/]+)\/[^:]+:([^:]+)$/.exec(token);
+  return m ? `azure-native:${m[1]}:${m[2]}` : token;
+}
+
+/** True when a resource's type token (any API version) is of the class's kind. */
+export function isKind(token: string, cls: ResourceClass): boolean {
+  return kindOf(token) === tokenOf(cls);
+}
+
 export interface ResourceCheck {
+  /** The resource's kind (`kindOf` its token), so checks compare against `tokenOf(Class)` whatever the API version. */
   type: string;
   /** Resource inputs (unknown values throw during preview). */
   props: Record<string, unknown>;

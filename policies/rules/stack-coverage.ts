@@ -8,7 +8,7 @@ import * as security from "@pulumi/azure-native/security";
 import * as sql from "@pulumi/azure-native/sql";
 import type { PolicyResource } from "@pulumi/policy";
 import { knownOr, label, ofType, ownerOf, usesOutputOf } from "../graph";
-import { tokenOf, type StackRule } from "../rule";
+import { isKind, type StackRule } from "../rule";
 import { cfgBool, eqi, isBlank } from "../values";
 
 type Rec = Record<string, unknown>;
@@ -43,7 +43,7 @@ export const stackDiagnosticsCoverage: StackRule = {
     for (const t of targets) {
       if (diags.some((d) => usesOutputOf(d, t, "resourceUri"))) continue;
       guard(t.urn, `diagnostic setting of ${label(t)}`, () => {
-        if (t.type === tokenOf(sql.Database) && eqi(t.props.databaseName, "master")) return;
+        if (isKind(t.type, sql.Database) && eqi(t.props.databaseName, "master")) return;
         const id = t.props.id;
         if (!diags.some((d) => sameId(d.props.resourceUri, id))) report.violation(`${label(t)} has no diagnostic setting whose resourceUri points at it`, t.urn);
       });
@@ -54,7 +54,7 @@ export const stackDiagnosticsCoverage: StackRule = {
         if (!toMonitor) return;
         // Linked to the server and to no database: the master database's setting. Its URI is checked when known.
         const master = diags
-          .filter((d) => usesOutputOf(d, s, "resourceUri") && !(d.propertyDependencies.resourceUri ?? []).some((x) => x.type === tokenOf(sql.Database)))
+          .filter((d) => usesOutputOf(d, s, "resourceUri") && !(d.propertyDependencies.resourceUri ?? []).some((x) => isKind(x.type, sql.Database)))
           .some((d) => knownOr(() => /\/databases\/master\/?$/i.test(String(d.props.resourceUri)), true));
         if (!master) report.violation(`${label(s)} audits to Azure Monitor but has no diagnostic setting on <server>/databases/master, so audit events never reach Log Analytics`, s.urn);
       });

@@ -8,7 +8,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as sql from "@pulumi/azure-native/sql";
 import type { PolicyResource } from "@pulumi/policy";
 import { inputSet, knownOr, label, ofType, ownerOf, sources, usesOutputOf } from "../graph";
-import { tokenOf, type Reporter, type StackCheck, type StackRule } from "../rule";
+import { isKind, kindOf, tokenOf, type Reporter, type StackCheck, type StackRule } from "../rule";
 import { cfgNumber, eqi, isBlank } from "../values";
 import { vaultRecoverabilityProblems } from "./keyvault";
 import { isSecondary } from "./sql-database";
@@ -169,12 +169,12 @@ export const stackPrivateEndpoints: StackRule = {
     const endpoints = ofType(resources, network.PrivateEndpoint);
     for (const t of ofType(resources, sql.Server, keyvault.Vault, dbforpostgresql.Server)) {
       guard(t.urn, `private endpoint of ${label(t)}`, () => {
-        if (t.type === tokenOf(dbforpostgresql.Server)) {
+        if (isKind(t.type, dbforpostgresql.Server)) {
           const net = (t.props.network as Rec | undefined) ?? {};
           // VNet-integrated servers need no endpoint; public ones are sqlfleet-pg-no-public-network's finding.
           if (!isBlank(net.delegatedSubnetResourceId) || !eqi(net.publicNetworkAccess, "Disabled")) return;
         }
-        const group = PE_GROUPS.find(([type]) => type === t.type)?.[1] ?? "";
+        const group = PE_GROUPS.find(([type]) => type === kindOf(t.type))?.[1] ?? "";
         const connected = endpoints.filter((pe) => usesOutputOf(pe, t, "privateLinkServiceConnections"));
         if (connected.length === 0) {
           report.violation(`${label(t)} has no private endpoint connected to it`, t.urn);
