@@ -3,7 +3,7 @@
 // @pulumi/azure-native (each class lists its versioned tokens in its aliases), so the test uses tokens users can get.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Recording, type RecordedResource } from "../../harness/recorder";
+import { Recording, type RecordedResource } from "../../offline/recorder";
 
 const SDK_ROOT = dirname(require.resolve("@pulumi/azure-native/package.json"));
 
