@@ -13,7 +13,7 @@ import { rollbackStrategy, sessionFor } from "../../schema/strategies";
 import { addStrategyOptions, chooseStrategySet, runDropRetired, strategyPlanOf } from "../../schema/strategies/cli";
 import { formatBytes } from "../../schema/strategies/planner/estimate";
 import { renderStrategyPlan } from "../../schema/strategies/planner/format";
-import { openTarget } from "../../schema/target";
+import { engineOfUrl, openTarget } from "../../schema/target";
 import type { ChecksummedSet, RunnerEvent, RunResult, SetPlan } from "../../schema/types";
 import { reportFailure } from "../errors";
 import { heading, printJson, table } from "../format";
@@ -59,15 +59,26 @@ function ms(n: number | undefined): string {
   return s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`;
 }
 
+/** Runs `fn`; its error is invalid input named by `subject` (exit 2). */
+function asInput<T>(subject: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new InputError(subject, (e as Error).message);
+  }
+}
+
 /** Opens the target, builds the set, optionally seeds the demo store, runs `fn`, always closes. */
 async function withTarget<T>(flags: SchemaFlags, fn: (t: Awaited<ReturnType<typeof openTarget>>, set: ChecksummedSet) => Promise<T>): Promise<T> {
   if (!setNames().includes(flags.set)) throw new InputError("--set", `--set "${flags.set}" is unknown; allowed: ${setNames().join(", ")}`);
   const options = parseOptions(flags.options);
   const demo = demoCount(flags.demoResources);
   if (demo !== undefined && flags.url) throw new InputError("--demo-resources", "--demo-resources only applies to the embedded database (omit --url)");
+  // Everything the flags decide is checked before any connection is opened.
+  const engine = asInput("--url", () => (flags.url ? engineOfUrl(flags.url) : "postgres"));
+  const set = asInput("--options", () => buildSet(flags.set, engine, options));
   const target = await openTarget({ url: flags.url, root: ROOT });
   try {
-    const set = buildSet(flags.set, target.engine, options);
     if (!flags.json) console.error(chalk.dim(`target: ${target.where}`));
     if (demo !== undefined) {
       const seeded = await seedDemoResources(target.session, set, demo, (set.options.conformanceTypes as string[] | undefined) ?? []);

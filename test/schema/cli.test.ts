@@ -31,14 +31,15 @@ describe("sqlfleet schema (CLI)", () => {
     expect(((await run(["schema", "status", ...common])).out as { state: string }).state).toBe("not-applied");
   });
 
-  it("fails with a named error and exit code 1 on bad input", async () => {
+  it("fails with a named error and exit code 2 on bad input", async () => {
     const r = await run(["schema", "plan", "--set", "nope", "--url", db.url, "--json"]);
-    expect(r.exitCode).toBe(1);
-    expect(r.out).toMatchObject({ error: "error", message: expect.stringMatching(/^--set "nope" is unknown; allowed: .*fhir-partitioning/) });
+    expect(r.exitCode).toBe(2);
+    expect(r.out).toMatchObject({ error: "invalid-input", message: expect.stringMatching(/^--set "nope" is unknown; allowed: .*fhir-partitioning/) });
     const o = await run(["schema", "apply", "--set", "fhir-partitioning", "--url", db.url, "--options", '{"conformanceTypes":["not a type"]}', "--json"]);
-    expect(o.exitCode).toBe(1);
+    expect(o.exitCode).toBe(2);
     expect((o.out as { message: string }).message).toMatch(/fhir-partitioning: option conformanceTypes has "not a type"/);
     const u = await run(["schema", "status", "--set", "fhir-partitioning", "--url", "mysql://x/y", "--json"]);
+    expect(u.exitCode).toBe(2);
     expect((u.out as { message: string }).message).toBe('--url must start with postgres:// or mssql://; got "mysql://…"');
   });
 });
