@@ -2,6 +2,7 @@
 // `sqlfleet plan --json` writes and what `--against` reads back (along with `pulumi stack export` files).
 import { createHash } from "node:crypto";
 import type { RecordedResource, Recording } from "../../harness/recorder";
+import { aliasUrns } from "./aliases";
 
 export const REDACTED = "[secret]";
 
@@ -14,6 +15,8 @@ export interface PlanResource {
   id?: string;
   protect: boolean;
   retainOnDelete: boolean;
+  /** Older URNs this resource answers to (its aliases and its parents'), so a diff follows a move. */
+  aliases?: string[];
   inputs: Record<string, unknown>;
 }
 
@@ -33,8 +36,9 @@ function compactInputs(inputs: Record<string, unknown>): Record<string, unknown>
   return { ...inputs, __provider: `[serialized provider, ${p.length} chars, sha256:${createHash("sha256").update(p).digest("hex").slice(0, 16)}]` };
 }
 
-export function snapshotResource(r: RecordedResource, recording: Recording): PlanResource {
+export function snapshotResource(r: RecordedResource, recording: Recording, memo = new Map<string, string[]>()): PlanResource {
   const id = typeof r.outputs.id === "string" ? r.outputs.id : r.id;
+  const aliases = aliasUrns(recording, r, "mock", memo);
   return {
     urn: r.urn,
     type: r.type,
@@ -43,12 +47,14 @@ export function snapshotResource(r: RecordedResource, recording: Recording): Pla
     ...(id ? { id } : {}),
     protect: r.protect,
     retainOnDelete: recording.effectiveRetainOnDelete(r),
+    ...(aliases.length > 0 ? { aliases } : {}),
     inputs: compactInputs(redact(r.inputs, "", new Set(r.secretPaths)) as Record<string, unknown>),
   };
 }
 
 export function snapshotRecording(recording: Recording): PlanResource[] {
-  return recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => snapshotResource(r, recording));
+  const memo = new Map<string, string[]>();
+  return recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => snapshotResource(r, recording, memo));
 }
 
 /** Reads a previous plan (`sqlfleet plan --json`) or a `pulumi stack export` file into plan resources. */
