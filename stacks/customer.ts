@@ -1,10 +1,9 @@
-// The customer stack program (`<env>-<customer>`): one workspace's FHIR and DICOM databases, placed in an
+// The customer stack program (`<env>-<customer>`): one Workspace component holding the FHIR and DICOM databases, placed in an
 // environment pool or as Hyperscale databases as its config says, in a per-customer failover group when the
 // environment has a secondary, with backups, diagnostics, optional per-database CMK, and the FHIR partition schema.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { privateEndpoint } from "../components/private-endpoint";
-import { CustomerManagedKey, FailoverGroup, SqlDatabase, type CmkRef, type DatabasePlacement, type ServerRef } from "../components";
+import { Workspace, type DatabasePlacement, type ServerRef, type SqlDatabase } from "../components";
 import { ConfigError } from "./config/errors";
 import { customerAgainstPoolsProblems, DATABASE_ROLES, type CustomerConfig, type DatabaseRole } from "./config/customer";
 import type { EnvironmentOutputs } from "./environment-outputs";
@@ -64,87 +63,81 @@ export function customerProgram(stack: string, envStack: string, cfg: CustomerCo
   const diagnostics = { workspaceId: env.logAnalyticsWorkspaceId };
   const alerts = { resourceGroupName: env.resourceGroupName };
 
-  let databaseCmk: CmkRef | undefined;
-  if (cfg.cmkScope === "database") {
-    const key = new CustomerManagedKey(`${cfg.customer}-cmk`, {
-      resourceGroupName: env.resourceGroupName,
-      location: env.location,
-      tenantId: env.tenantId,
-      vaultName: names.vault,
-      vaultSku: "premium",
-      keyType: "RSA-HSM",
-      keySize: 3072,
-      diagnostics,
-      deprovision: cfg.deprovision,
-      tags,
-    });
-    if (env.privateEndpointSubnetId) {
-      privateEndpoint(
-        `${cfg.customer}-cmk-vault`,
-        { resourceGroupName: env.resourceGroupName, location: env.location, targetId: key.vaultId, groupId: "vault", access: { subnetId: env.privateEndpointSubnetId, privateDnsZoneId: env.vaultDnsZoneId }, tags },
-        { parent: key },
-      );
-    }
-    databaseCmk = key;
-  }
-
-  const databases: Partial<Record<DatabaseRole, SqlDatabase>> = {};
+  const databases: Partial<Record<DatabaseRole, DatabasePlacement>> = {};
+  const databaseSettings: Partial<Record<DatabaseRole, { collation: string; tags: Record<string, string> }>> = {};
   for (const role of DATABASE_ROLES) {
     const db = cfg[role];
     if (!db) continue;
-    let placement: DatabasePlacement;
     if (db.placement.tier === "pool") {
       const poolName = db.placement.pool;
       const pool = env.pools.find((p) => p.name === poolName)!;
-      placement = { kind: "pool", pool: { id: pool.id, name: pool.name, edition: pool.edition, vCores: pool.vCores }, maxSizeGb: db.placement.maxSizeGb };
+      databases[role] = { kind: "pool", pool: { id: pool.id, name: pool.name, edition: pool.edition, vCores: pool.vCores }, maxSizeGb: db.placement.maxSizeGb };
     } else {
-      placement = {
+      databases[role] = {
         kind: "hyperscale",
         vCores: db.placement.vCores,
         haReplicas: db.placement.haReplicas,
         ...(db.placement.serverlessMinVCores !== undefined ? { serverless: { minVCores: db.placement.serverlessMinVCores } } : {}),
       };
     }
-    databases[role] = new SqlDatabase(`${cfg.customer}-${role}`, {
-      server: primary,
-      databaseName: names.database(role),
-      placement,
-      backupRedundancy: env.backupRedundancy,
-      shortTermRetentionDays: env.shortTermRetentionDays,
-      databaseCmk,
+    // The migration date travels as a tag so a plan diff can apply the 45-day reverse-migration rule.
+    databaseSettings[role] = {
       collation: db.collation,
-      diagnostics,
-      alerts,
-      deprovision: cfg.deprovision,
-      // The migration date travels as a tag so a plan diff can apply the 45-day reverse-migration rule.
-      tags: { ...tags, role, ...(db.placement.tier === "hyperscale" && db.placement.migratedAt ? { [MIGRATED_AT_TAG]: db.placement.migratedAt } : {}) },
-    });
+      tags: { role, ...(db.placement.tier === "hyperscale" && db.placement.migratedAt ? { [MIGRATED_AT_TAG]: db.placement.migratedAt } : {}) },
+    };
   }
 
-  let failoverGroup: FailoverGroup | undefined;
-  if (secondary) {
-    failoverGroup = new FailoverGroup(`${cfg.customer}-fog`, {
-      failoverGroupName: names.failoverGroup,
-      primary,
-      secondary,
-      databases: Object.values(databases),
-      secondaryPoolNames: env.pools.filter((p) => p.secondaryId).map((p) => p.name),
-      primaryKey: env.cmk,
-      gracePeriodMinutes: env.failoverGracePeriodMinutes,
-      deprovision: cfg.deprovision,
-      tags,
-    });
-  }
-
-  // The FHIR partition schema, applied online through the DatabaseSchema dynamic resource, unless the stack
-  // leaves it to the fleet rollout (schemaRollout: fleet).
-  const fhir = databases.fhir;
-  if (fhir && cfg.fhir?.schema !== false && cfg.schemaRollout === "pulumi") {
-    fhirDatabaseSchema(`${cfg.customer}-fhir-schema`, { serverFqdn: env.primaryServer.fqdn, database: fhir, dependsOn: failoverGroup ? [failoverGroup] : [] });
-  }
+  // One Workspace per customer: its key, databases, failover group and schema are one node in the tree. Its
+  // children were registered at the stack root before; aliasFromStackRoot keeps their old URNs (no replacement).
+  const workspace = new Workspace(cfg.customer, {
+    customerId: cfg.customer,
+    server: primary,
+    databases,
+    databaseSettings,
+    ...(cfg.cmkScope === "database"
+      ? {
+          customerKey: {
+            resourceGroupName: env.resourceGroupName,
+            location: env.location,
+            tenantId: env.tenantId,
+            vaultName: names.vault,
+            vaultSku: "premium",
+            keyType: "RSA-HSM",
+            keySize: 3072,
+            diagnostics,
+            ...(env.privateEndpointSubnetId ? { privateAccess: { subnetId: env.privateEndpointSubnetId, privateDnsZoneId: env.vaultDnsZoneId } } : {}),
+            tags,
+          },
+        }
+      : {}),
+    ...(secondary
+      ? {
+          failover: {
+            secondary,
+            secondaryPoolNames: env.pools.filter((p) => p.secondaryId).map((p) => p.name),
+            groupName: names.failoverGroup,
+            gracePeriodMinutes: env.failoverGracePeriodMinutes,
+            primaryKey: env.cmk,
+          },
+        }
+      : {}),
+    backupRedundancy: env.backupRedundancy,
+    shortTermRetentionDays: env.shortTermRetentionDays,
+    diagnostics,
+    alerts,
+    deprovision: cfg.deprovision,
+    tags,
+    // The FHIR partition schema, applied online through the DatabaseSchema dynamic resource, unless the stack
+    // leaves it to the fleet rollout (schemaRollout: fleet).
+    ...(cfg.fhir && cfg.fhir.schema !== false && cfg.schemaRollout === "pulumi"
+      ? { fhirSchema: (name: string, fhir: SqlDatabase, o: { parent: pulumi.Resource; dependsOn: pulumi.Resource[]; aliases?: pulumi.Alias[] }) => fhirDatabaseSchema(name, { serverFqdn: env.primaryServer.fqdn, database: fhir, ...o }) }
+      : {}),
+    aliasFromStackRoot: true,
+  });
+  const failoverGroup = workspace.failoverGroup;
 
   const dbIds: Record<string, pulumi.Output<string>> = {};
-  for (const [role, db] of Object.entries(databases)) dbIds[role] = db.id;
+  for (const [role, db] of Object.entries(workspace.databases)) dbIds[role] = db.id;
   return {
     customer: cfg.customer,
     databases: dbIds,

@@ -8,6 +8,8 @@ export interface FhirSchemaArgs {
   serverFqdn: pulumi.Input<string>;
   database: SqlDatabase;
   dependsOn: pulumi.Resource[];
+  parent?: pulumi.Resource;
+  aliases?: pulumi.Alias[];
 }
 
 export function fhirDatabaseSchema(name: string, args: FhirSchemaArgs): DatabaseSchema {
@@ -15,6 +17,6 @@ export function fhirDatabaseSchema(name: string, args: FhirSchemaArgs): Database
     name,
     { serverFqdn: args.serverFqdn, databaseName: args.database.databaseName, engine: "mssql", migrationSet: "fhir-partitioning", authentication: "entra" },
     // Removing the resource from code must never drop data (DESIGN §6); it waits for the database and its group.
-    { dependsOn: [args.database, ...args.dependsOn], retainOnDelete: true },
+    { dependsOn: [args.database, ...args.dependsOn], retainOnDelete: true, parent: args.parent, aliases: args.aliases },
   );
 }

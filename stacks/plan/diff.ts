@@ -50,12 +50,14 @@ export function diffPlans(
   opts: { now?: Date } = {},
 ): ResourceChange[] {
   const byUrn = new Map(before.map((r) => [r.urn, r]));
-  const afterUrns = new Set(after.map((r) => r.urn));
+  // A resource matches its baseline by URN, else by one of its aliases (it moved, e.g. under a Workspace).
+  const baselineOf = (r: PlanResource) => byUrn.get(r.urn) ?? (r.aliases ?? []).map((a) => byUrn.get(a)).find((x) => x !== undefined);
+  const afterUrns = new Set(after.flatMap((r) => { const b = baselineOf(r); return b ? [r.urn, b.urn] : [r.urn]; }));
   const fogsBefore = failoverMembership(before);
   const fogsAfter = failoverMembership(after);
   const changes: ResourceChange[] = [];
   for (const r of after) {
-    const old = byUrn.get(r.urn);
+    const old = baselineOf(r);
     if (!old) {
       changes.push({ urn: r.urn, type: r.type, name: r.name, op: "create", classification: "create", changed: [], reasons: ["new resource"], steps: [], dataLoss: false });
       continue;

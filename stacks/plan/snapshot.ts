@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { RecordedResource, Recording } from "../../offline/recorder";
 import { InputError } from "../config/errors";
+import { aliasUrns } from "./aliases";
 
 export const REDACTED = "[secret]";
 
@@ -15,6 +16,8 @@ export interface PlanResource {
   id?: string;
   protect: boolean;
   retainOnDelete: boolean;
+  /** Older URNs this resource answers to (its aliases and its parents'), so a diff follows a move. */
+  aliases?: string[];
   inputs: Record<string, unknown>;
 }
 
@@ -34,8 +37,9 @@ function compactInputs(inputs: Record<string, unknown>): Record<string, unknown>
   return { ...inputs, __provider: `[serialized provider, ${p.length} chars, sha256:${createHash("sha256").update(p).digest("hex").slice(0, 16)}]` };
 }
 
-export function snapshotResource(r: RecordedResource, recording: Recording): PlanResource {
+export function snapshotResource(r: RecordedResource, recording: Recording, memo = new Map<string, string[]>()): PlanResource {
   const id = typeof r.outputs.id === "string" ? r.outputs.id : r.id;
+  const aliases = aliasUrns(recording, r, "mock", memo);
   return {
     urn: r.urn,
     type: r.type,
@@ -44,12 +48,14 @@ export function snapshotResource(r: RecordedResource, recording: Recording): Pla
     ...(id ? { id } : {}),
     protect: r.protect,
     retainOnDelete: recording.effectiveRetainOnDelete(r),
+    ...(aliases.length > 0 ? { aliases } : {}),
     inputs: compactInputs(redact(r.inputs, "", new Set(r.secretPaths)) as Record<string, unknown>),
   };
 }
 
 export function snapshotRecording(recording: Recording): PlanResource[] {
-  return recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => snapshotResource(r, recording));
+  const memo = new Map<string, string[]>();
+  return recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => snapshotResource(r, recording, memo));
 }
 
 /** Reads a previous plan (`sqlfleet plan --json`) or a `pulumi stack export` file into plan resources. */

@@ -74,7 +74,8 @@ describe("customer stacks", () => {
       expect(d.inputs.collation).toBe("SQL_Latin1_General_CP1_CI_AS");
       expect(d.protect).toBe(true);
     }
-    const fog = recording.one("fortis-fog-fog", "azure-native:sql:FailoverGroup");
+    // Its Pulumi name follows the Workspace (fortis-failover-fog); the alias keeps its old URN (workspace-aliases.test.ts).
+    const fog = recording.one("fortis-failover-fog", "azure-native:sql:FailoverGroup");
     expect(fog.inputs.failoverGroupName).toBe("fog-sqlfprod-prod-fortis");
     expect(fog.inputs.databases).toEqual(dbs.map((d) => d.outputs.id));
     expect((fog.inputs.partnerServers as { id: string }[])[0].id).toMatch(/servers\/sql-sqlfprod-prod-centralus$/);
