@@ -86,6 +86,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       entraAdmin,
       cmk,
       privateAccess: { subnetId, privateDnsZoneId: sqlZoneId },
+      publicNetworkAccess: cfg.publicNetworkAccess,
       diagnostics,
       alertEmails: cfg.alertEmails,
       deprovision: cfg.deprovision,

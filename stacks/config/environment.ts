@@ -49,6 +49,8 @@ export const EnvironmentConfigSchema = z
       .object({ vnetCidr: cidr, privateEndpointSubnetCidr: cidr, postgresSubnetCidr: cidr.optional(), secondaryVnetCidr: cidr.optional(), secondaryPrivateEndpointSubnetCidr: cidr.optional() })
       .strict(),
     backupRedundancy: z.enum(["GeoZone", "Geo", "Zone"]).default("GeoZone"),
+    /** The SQL servers' public endpoint. Private endpoints are always made; "Enabled" is flagged by the policy pack. */
+    publicNetworkAccess: z.enum(["Disabled", "Enabled"]).default("Disabled"),
     shortTermRetentionDays: numberish(z.number().int().min(SHORT_TERM_RETENTION_DAYS.min).max(SHORT_TERM_RETENTION_DAYS.max)).default(35),
     logRetentionDays: numberish(z.number().int().min(30).max(730)).default(90),
     postgres: z

@@ -1,6 +1,5 @@
 // `sqlfleet plan` without the printing: validate, record the real stack program under mocks, derive the
 // placement decisions, run the policy pack, and diff against a baseline. Tests and the bench call this directly.
-import type { Recording } from "../../offline/recorder";
 import type { PoolEdition } from "../../placement/limits";
 import { parseCustomerConfig } from "../config/customer";
 import { rawFromConfigMap, stackKind } from "../config/shared";
@@ -10,6 +9,7 @@ import { recordStack } from "../record-stack";
 import { databaseDecisions, poolDecisions, type DatabaseDecision, type FleetMember, type PoolDecision } from "./decisions";
 import { diffPlans, type ResourceChange } from "./diff";
 import { resourcesFromFile, snapshotRecording, type PlanResource } from "./snapshot";
+import { evaluatePolicies } from "../../policies/runner";
 
 /** The policy pack's verdict on one resource (policies/runner.ts). */
 export interface PolicyDiagnostic {
@@ -18,18 +18,6 @@ export interface PolicyDiagnostic {
   severity?: string;
   urn: string;
   message: string;
-}
-
-type PolicyRunner = { evaluatePolicies(recording: Recording): Promise<PolicyDiagnostic[]> };
-
-/** The policy pack is developed alongside; plan runs it whenever it is present. */
-function loadPolicyRunner(): PolicyRunner | undefined {
-  try {
-    return require("../../policies/runner") as PolicyRunner;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes("policies/runner")) return undefined;
-    throw e;
-  }
 }
 
 export const EXIT = { ok: 0, policy: 1, config: 2 } as const;
@@ -88,9 +76,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
   };
 
   let diagnostics: PolicyDiagnostic[] = [];
-  const runner = opts.skipPolicies ? undefined : loadPolicyRunner();
-  if (runner) diagnostics = await runner.evaluatePolicies(recording);
-  else if (!opts.skipPolicies) warnings.push("policy pack not available (policies/runner.ts): no verdicts");
+  if (!opts.skipPolicies) diagnostics = await evaluatePolicies(recording);
 
   let diff: ResourceChange[] | undefined;
   if (opts.against) {
@@ -105,7 +91,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
     outputs,
     resources,
     decisions,
-    policy: { ran: !!runner, diagnostics },
+    policy: { ran: !opts.skipPolicies, diagnostics },
     ...(diff ? { diff } : {}),
     warnings,
     exitCode: diagnostics.some((d) => d.enforcementLevel === "mandatory") ? EXIT.policy : EXIT.ok,

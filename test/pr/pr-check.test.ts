@@ -62,4 +62,23 @@ describe("sqlfleet pr", () => {
     expect(r.stacks[0].error).toMatch(/sqlfleet:dicom\.sizeGb/);
     await expect(runPrCheck({ repo: repo.dir, base: "no-such-ref" })).rejects.toThrow(/--base/);
   }, 180_000);
+
+  it("opening the SQL servers to public networks exits 1 with the policy id in SARIF, JUnit and Markdown", async () => {
+    const repo = gitFleet();
+    repo.edit("Pulumi.dev.yaml", "config:\n", "config:\n  sqlfleet:publicNetworkAccess: Enabled\n");
+    repo.commit("dev servers public");
+    const r = await runPrCheck({ repo: repo.dir, base: "HEAD~1" });
+    const rule = "sqlfleet-sql-server-no-public-network";
+    const dev = r.stacks.find((s) => s.stack === "dev");
+    expect(dev?.diagnostics.some((d) => d.policyId === rule && d.enforcementLevel === "mandatory")).toBe(true);
+    expect(r.exitCode).toBe(1);
+    const sarif = prSarif(r) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(sarifErrors(sarif)).toEqual([]);
+    const found = sarif.runs[0].results.find((x) => x.ruleId === rule);
+    expect(found?.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.dev.yaml");
+    const junit = prJunit(r);
+    expect(await junitErrors(junit)).toEqual([]);
+    expect(junit).toMatch(new RegExp(`<testcase classname="dev" name="${rule}">\\s*<failure`));
+    expect(prMarkdown(r)).toContain(rule);
+  }, 180_000);
 });
