@@ -16,6 +16,8 @@ export type FailureClass = "invalid-input" | "validation-failed" | "unexpected";
 const VALIDATION_KINDS = new Set(["checksum-mismatch", "validation-failed", "runner-busy"]);
 
 export function classify(e: unknown): FailureClass {
+  // A database of the wrong shape for the set is invalid input: the runner refused it before changing anything.
+  if ((e as { kind?: unknown } | null)?.kind === "refused") return "invalid-input";
   if (e instanceof ConfigError || e instanceof InputError || e instanceof PlacementError || e instanceof ComponentValidationError || e instanceof PolicyConfigError) return "invalid-input";
   const kind = (e as { kind?: unknown } | null)?.kind;
   if (typeof kind === "string" && VALIDATION_KINDS.has(kind)) return "validation-failed";
@@ -60,6 +62,7 @@ export function reportFailure(e: unknown, json: boolean): void {
 
 /** The `error` field of --json output; the names scripts already match on are kept. */
 function jsonKind(e: unknown, cls: FailureClass): string {
+  if ((e as { kind?: unknown } | null)?.kind === "refused") return "refused";
   if (cls === "validation-failed") return String((e as { kind: string }).kind);
   if (e instanceof ConfigError || e instanceof PlacementError || e instanceof ComponentValidationError) return "invalid-configuration";
   if (e instanceof PolicyConfigError) return "invalid-policy-config";

@@ -22,7 +22,8 @@ const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
 /** Errors carry a `kind` instead of being Error subclasses: subclasses of Error lose their message when the
  * dynamic provider's closure is serialized and rebuilt in the Pulumi host. */
-export type RunnerErrorKind = "checksum-mismatch" | "validation-failed" | "runner-busy";
+/** `refused`: the database is not one the set can start from; nothing was changed (the CLI exits 2). */
+export type RunnerErrorKind = "checksum-mismatch" | "validation-failed" | "runner-busy" | "refused";
 
 export function runnerError(kind: RunnerErrorKind, message: string): Error & { kind: RunnerErrorKind } {
   return Object.assign(new Error(message), { kind });
@@ -82,11 +83,36 @@ async function withLock<T>(session: DbSession, fn: (ledger: Ledger) => Promise<T
   }
 }
 
+/**
+ * Refuses a database the set cannot start from, before anything (the ledger included) is written to it: runs the
+ * set's preconditions while none of its migrations is recorded, and checks the sets it requires.
+ */
+async function refuseWrongDatabase(session: DbSession, set: ChecksummedSet): Promise<void> {
+  const ledger = new Ledger(session);
+  const hasLedger = await ledger.exists();
+  const recorded = hasLedger ? (await ledger.migrations(set.name)).filter((r) => r.state !== "rolled_back") : [];
+  if (recorded.length === 0) {
+    for (const p of set.preconditions ?? []) {
+      const r = await session.query(p.sql.sql, p.sql.params ?? []);
+      const found = Object.values(r.rows[0] ?? {})[0];
+      if (found !== null && found !== undefined) {
+        throw runnerError("refused", `${set.name}: refused (${p.name}): ${String(found)}. Nothing was changed.`);
+      }
+    }
+  }
+  for (const req of set.requires ?? []) {
+    const rows = hasLedger ? await ledger.migrations(req) : [];
+    if (rows.length === 0 || rows.some((r) => r.state !== "completed" && r.state !== "baselined")) {
+      throw runnerError("refused", `${set.name}: refused: requires migration set "${req}" to be fully applied first. Nothing was changed.`);
+    }
+  }
+}
+
 async function requireSetsCompleted(ledger: Ledger, set: ChecksummedSet): Promise<void> {
   for (const req of set.requires ?? []) {
     const rows = await ledger.migrations(req);
     if (rows.length === 0 || rows.some((r) => r.state !== "completed" && r.state !== "baselined")) {
-      throw new Error(`${set.name}: requires migration set "${req}" to be fully applied first`);
+      throw runnerError("refused", `${set.name}: requires migration set "${req}" to be fully applied first`);
     }
   }
 }
@@ -266,6 +292,7 @@ async function tryBaseline(ctx: Ctx, m: Migration, seq: number): Promise<boolean
 /** Applies every pending migration of the set in order; resumes paused/failed ones from the ledger. */
 export async function applySet(session: DbSession, set: ChecksummedSet, opts: RunOptions = {}): Promise<RunResult> {
   const emit = (e: RunnerEvent) => opts.onEvent?.(e);
+  await refuseWrongDatabase(session, set);
   return withLock(session, async (ledger) => {
     const ctx: Ctx = { session, ledger, set, opts, emit, deadline: opts.timeBudgetMs ? Date.now() + opts.timeBudgetMs : undefined };
     const rows = await ledger.migrations(set.name);

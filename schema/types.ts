@@ -161,6 +161,13 @@ export interface MigrationSet {
   options: Record<string, unknown>;
   /** Sets that must be fully applied on the same database first. */
   requires?: string[];
+  /**
+   * Read-only checks run before the set first touches a database (no migration of it in the ledger yet), before
+   * even the ledger is created: each returns one row whose one column is null when the database can be created
+   * or adopted, else the first object that differs ("dms.alias index ix_alias_documentid: expected …, found …").
+   * Not part of the checksum: they guard, they change nothing.
+   */
+  preconditions?: { name: string; sql: SqlStatement }[];
 }
 
 /** A migration set with its checksums computed (schema/checksum.ts). */

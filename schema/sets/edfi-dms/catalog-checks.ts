@@ -13,19 +13,33 @@ function leafCount(table: string, expected: number): ValidationCheck {
   };
 }
 
+/** The partitioned indexes of a shape, as table:index (the table named for messages, the index for lookups). */
+export function expectedIndexes(shape: ReferenceShape): string[] {
+  return [
+    "document:document_pkey",
+    "document:ux_document_documentuuid",
+    "alias:alias_pkey",
+    "alias:ux_alias_referentialid",
+    "alias:ix_alias_documentid",
+    "reference:reference_pkey",
+    "reference:ix_reference_parentdocumentid",
+    ...(shape.referencedDocumentColumns ? ["reference:ix_reference_referenceddocumentid"] : []),
+    shape.aliasKey === "ReferentialId" ? "reference:ix_reference_referentialid" : "reference:ix_reference_aliasid",
+  ];
+}
+
+/** The functions sqlfleet's write path defines (regprocedure signatures). */
+export function expectedFunctions(): string[] {
+  return [
+    "dms.insertreferences(bigint[], smallint[], uuid[], smallint[])",
+    "dms.referencingdocuments(bigint, smallint)",
+    "dms.referencingresourcenames(uuid, smallint)",
+  ];
+}
+
 /** Partitioned indexes that must exist and be valid. */
 function indexesPresent(shape: ReferenceShape): ValidationCheck {
-  const names = [
-    "dms.document_pkey",
-    "dms.ux_document_documentuuid",
-    "dms.alias_pkey",
-    "dms.ux_alias_referentialid",
-    "dms.ix_alias_documentid",
-    "dms.reference_pkey",
-    "dms.ix_reference_parentdocumentid",
-    ...(shape.referencedDocumentColumns ? ["dms.ix_reference_referenceddocumentid"] : []),
-    shape.aliasKey === "ReferentialId" ? "dms.ix_reference_referentialid" : "dms.ix_reference_aliasid",
-  ];
+  const names = expectedIndexes(shape).map((spec) => `dms.${spec.split(":")[1]}`);
   return {
     name: "write-path indexes exist and are valid",
     sql: {

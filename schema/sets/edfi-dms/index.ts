@@ -5,6 +5,7 @@ import type { Engine, MigrationSet, MigrationSetDefinition } from "../../types";
 import { writePathChecks } from "./catalog-checks";
 import { freshCreateDdl } from "./ddl";
 import { functionsSql } from "./functions";
+import { shapePrecondition } from "./precondition";
 import { BASELINE_SHAPE } from "./shape";
 
 const TABLES_PRESENT = `SELECT to_regclass('dms.document') IS NOT NULL
@@ -65,6 +66,6 @@ export const edfiDms: MigrationSetDefinition = {
     const unknown = Object.keys(raw).filter((k) => raw[k] !== undefined);
     if (unknown.length > 0) throw new Error(`edfi-dms: unknown option "${unknown[0]}"; this set takes no options`);
     if (engine !== "postgres") throw new Error(`edfi-dms: engine "${engine}" is not supported; allowed: postgres`);
-    return { name: "edfi-dms", engine, description: this.description, options: {}, migrations: migrations() };
+    return { name: "edfi-dms", engine, description: this.description, options: {}, migrations: migrations(), preconditions: [shapePrecondition()] };
   },
 };
