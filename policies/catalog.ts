@@ -6,6 +6,7 @@ import { monitoringRules } from "./rules/monitoring";
 import { postgresRules } from "./rules/postgres";
 import { sqlDatabaseRules } from "./rules/sql-database";
 import { sqlServerRules } from "./rules/sql-server";
+import { stackAuditRetention } from "./rules/stack-audit-retention";
 import { stackCoverageRules } from "./rules/stack-coverage";
 import { stackResilienceRules } from "./rules/stack-resilience";
 
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   ...monitoringRules,
   ...stackCoverageRules,
   ...stackResilienceRules,
+  stackAuditRetention,
 ];
 
 /** Microsoft cloud security benchmark v3 control titles used by the rules. */

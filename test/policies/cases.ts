@@ -2,7 +2,9 @@
 // trip (the policy itself plus any that legitimately see the same fault) and at which level.
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as network from "@pulumi/azure-native/network";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as sql from "@pulumi/azure-native/sql";
+import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { Variant } from "./fleet-fixture";
 
@@ -17,6 +19,20 @@ export interface FailingCase {
 
 const RG = "rg-sqlfleet-prod";
 const p = (id: string) => `sqlfleet-${id}`;
+
+/** A workspace data export to a storage account whose lifecycle policy deletes blobs after `days`. */
+export function exportToStorage(days: number): Variant["extra"] {
+  return () => {
+    const account = new storage.StorageAccount("logarchive", { resourceGroupName: RG, accountName: "stsqlfleetlogs", kind: "StorageV2", sku: { name: "Standard_GRS" } });
+    new storage.ManagementPolicy("logarchive-lifecycle", {
+      resourceGroupName: RG,
+      accountName: account.name,
+      managementPolicyName: "default",
+      policy: { rules: [{ name: "expire", enabled: true, type: "Lifecycle", definition: { actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: days } } }, filters: { blobTypes: ["appendBlob"] } } }] },
+    });
+    new operationalinsights.DataExport("law-export", { resourceGroupName: RG, workspaceName: "law-sqlfleet", dataExportName: "audit", tableNames: ["AzureDiagnostics"], resourceId: account.id, enable: true });
+  };
+}
 
 export const FAILING: FailingCase[] = [
   // SQL server
@@ -153,6 +169,16 @@ export const FAILING: FailingCase[] = [
     level: "mandatory",
     variant: { set: { "secondary.server": { keyId: "https://kv-other.vault.azure.net/keys/tde" } } },
   },
+  { policy: p("stack-audit-retention"), why: "workspace keeps logs 30 days (prod logRetentionDays: 30)", level: "mandatory", variant: { set: { law: { retentionInDays: 30 } } } },
+  { policy: p("stack-audit-retention"), why: "workspace retention unset (Azure default 30)", level: "mandatory", variant: { set: { law: { retentionInDays: undefined } } } },
+  {
+    policy: p("stack-audit-retention"),
+    why: "vault audit logs deleted from storage after 30 days",
+    level: "mandatory",
+    variant: { set: { vaultDiag: { logs: [{ categoryGroup: "audit", enabled: true, retentionPolicy: { enabled: true, days: 30 } }] } } },
+    also: { [p("diag-setting-shape")]: "mandatory" },
+  },
+  { policy: p("stack-audit-retention"), why: "data export to storage deleted after 30 days", level: "mandatory", variant: { extra: exportToStorage(30) } },
   { policy: p("stack-prod-db-in-failover-group"), why: "production database outside any failover group", level: "mandatory", variant: { set: { fog: { databases: [] } } } },
   { policy: p("stack-prod-db-in-failover-group"), why: "partner in the same region", level: "mandatory", variant: { set: { "secondary.server": { location: "westeurope" } } } },
   { policy: p("stack-private-endpoints"), why: "server without private endpoint", level: "advisory", variant: { omit: ["pe.primary"] } },
