@@ -136,7 +136,14 @@ export const FAILING: FailingCase[] = [
   // Monitoring
   { policy: p("diag-setting-shape"), why: "no enabled logs", level: "mandatory", variant: { set: { dbDiag: { logs: [{ categoryGroup: "allLogs", enabled: false }] } } } },
   { policy: p("diag-setting-shape"), why: "pool setting without metrics", level: "mandatory", variant: { set: { poolDiag: { metrics: [{ category: "AllMetrics", enabled: false }] } } } },
-  { policy: p("diag-setting-shape"), why: "legacy storage retention", level: "mandatory", variant: { set: { vaultDiag: { logs: [{ categoryGroup: "audit", enabled: true, retentionPolicy: { enabled: true, days: 30 } }] } } } },
+  {
+    policy: p("diag-setting-shape"),
+    why: "legacy storage retention",
+    level: "mandatory",
+    variant: { set: { vaultDiag: { logs: [{ categoryGroup: "audit", enabled: true, retentionPolicy: { enabled: true, days: 30 } }] } } },
+    // 30 days of vault audit logs in storage is also below the production audit retention.
+    also: { [p("stack-audit-retention")]: "mandatory" },
+  },
   { policy: p("diag-setting-shape"), why: "no workspace", level: "mandatory", variant: { set: { poolDiag: { workspaceId: undefined, storageAccountId: "/subscriptions/x/storageAccounts/logs" } } } },
   // Stack relations, one broken at a time
   { policy: p("stack-diagnostics-coverage"), why: "database without diagnostic setting", level: "mandatory", variant: { omit: ["dbDiag"] } },
