@@ -3,6 +3,7 @@
 import { UnknownValueError, type EnforcementLevel, type Policy, type PolicyResource, type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { PACK_NAME, RULES, frameworkOf, tagsOf } from "./catalog";
 import { PolicyConfigError, SCOPE_PROPERTIES, defaultsOf, entryObject, validateProperties, type ConfigSchema, type PackConfig, type ResolvedConfig } from "./config";
+import { stackOfUrn } from "./graph";
 import { isKind, kindOf, tokenOf, type Level, type Reporter, type ResourceRule, type Rule, type StackRule } from "./rule";
 import { cfgStrings } from "./values";
 
@@ -12,11 +13,7 @@ export function schemaOf(rule: Rule): ConfigSchema {
   return { ...SCOPE_PROPERTIES, ...(rule.config ?? {}) };
 }
 
-/** The stack name inside a URN: `urn:pulumi:<stack>::<project>::...`. */
-export function stackOfUrn(urn: string): string | undefined {
-  const m = /^urn:pulumi:([^:]+)::/.exec(urn);
-  return m?.[1];
-}
+export { stackOfUrn };
 
 /** Production: explicit config, else the `environment` stack tag, else the stack name's first segment. */
 export function isProduction(cfg: ResolvedConfig, stackTags: ReadonlyMap<string, string> | undefined, urn: string | undefined): boolean {

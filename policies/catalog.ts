@@ -6,7 +6,9 @@ import { monitoringRules } from "./rules/monitoring";
 import { postgresRules } from "./rules/postgres";
 import { sqlDatabaseRules } from "./rules/sql-database";
 import { sqlServerRules } from "./rules/sql-server";
+import { stackAuditRetention } from "./rules/stack-audit-retention";
 import { stackCoverageRules } from "./rules/stack-coverage";
+import { stackProdDeprovision } from "./rules/stack-prod-deprovision";
 import { stackResilienceRules } from "./rules/stack-resilience";
 
 export const PACK_NAME = "sqlfleet-security-benchmark";
@@ -19,6 +21,8 @@ export const RULES: readonly Rule[] = [
   ...monitoringRules,
   ...stackCoverageRules,
   ...stackResilienceRules,
+  stackAuditRetention,
+  stackProdDeprovision,
 ];
 
 /** Microsoft cloud security benchmark v3 control titles used by the rules. */

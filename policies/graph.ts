@@ -43,6 +43,12 @@ export function ownerOf(child: PolicyResource, key: string, ...classes: Resource
   return undefined;
 }
 
+/** The stack name inside a URN: `urn:pulumi:<stack>::<project>::...`. */
+export function stackOfUrn(urn: string): string | undefined {
+  const m = /^urn:pulumi:([^:]+)::/.exec(urn);
+  return m?.[1];
+}
+
 export function label(r: PolicyResource): string {
   return `${r.type.split(":").pop()} "${r.name}"`;
 }

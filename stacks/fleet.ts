@@ -6,6 +6,7 @@ import YAML from "yaml";
 import { parseCustomerConfig, type CustomerConfig } from "./config/customer";
 import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";
 import { InputError } from "./config/errors";
+import { assertNoEnvironmentKeys } from "./config/misplaced-keys";
 import { configMapFromYaml, rawFromConfigMap, stackKind } from "./config/shared";
 
 /** The project root (where Pulumi.yaml lives). */
@@ -47,7 +48,9 @@ export function loadEnvironmentConfig(env: string, file = stackFilePath(env)): E
 export function loadCustomerConfig(stack: string, file = stackFilePath(stack)): CustomerConfig {
   const kind = stackKind(stack);
   if (kind.kind !== "customer") throw new InputError(stack, "not a customer stack (<env>-<customer>)");
-  return parseCustomerConfig(stack, kind.customer, rawFromConfigMap(readConfigMap(file)));
+  const configMap = readConfigMap(file);
+  assertNoEnvironmentKeys(stack, file, configMap, path.join(path.dirname(file), `Pulumi.${kind.env}.yaml`));
+  return parseCustomerConfig(stack, kind.customer, rawFromConfigMap(configMap));
 }
 
 /** Every committed customer stack of an environment with its validated config; invalid files are reported. */

@@ -7,6 +7,7 @@ import { ConfigError } from "./config/errors";
 import { customerAgainstPoolsProblems, parseCustomerConfig } from "./config/customer";
 import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";
 import { rawFromConfigMap, stackKind } from "./config/shared";
+import { assertNoEnvironmentKeys } from "./config/misplaced-keys";
 import { readConfigMap, stackFilePath } from "./fleet";
 import { poolSpec } from "../placement/pools";
 import { stackProgram } from "./program";
@@ -46,6 +47,7 @@ export async function recordStack(stack: string, opts: RecordStackOptions = {}):
   const kind = stackKind(stack);
   const file = opts.configFile ?? stackFilePath(stack, opts.root);
   const configMap = readConfigMap(file);
+  if (kind.kind === "customer") assertNoEnvironmentKeys(stack, file, configMap, opts.environmentConfigFile ?? stackFilePath(kind.env, opts.root));
   const raw = rawFromConfigMap(configMap);
   const stackOutputs: Record<string, Record<string, unknown>> = {};
   if (kind.kind === "environment") {

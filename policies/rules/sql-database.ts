@@ -74,22 +74,34 @@ export const sqlDbShortTermRetention: ResourceRule = {
   kind: "resource",
   id: "sqlfleet-sql-db-short-term-retention",
   title: "SQL point-in-time restore window is long enough",
-  description: "Short-term backup retention must keep at least the configured days of point-in-time restore (Azure allows up to 35).",
-  level: "advisory",
+  description:
+    "Short-term backup retention must keep at least the configured days of point-in-time restore (Azure allows 1 to 35). In production a window below the floor (productionMinPitrDays) is mandatory; elsewhere it, and anything below minPitrDays, is advisory.",
+  level: "mandatory",
   severity: "medium",
+  advisoryParts: "below minPitrDays but at or above the production floor, any shortfall outside production, differential interval",
   types: [sql.BackupShortTermRetentionPolicy],
   anchors: { mcsb: ["BR-1"], cis: ["CIS Controls 8.1 11.2"], pulumi: ["sql-database-backup-retention", "azure-database-backup-enabled"] },
   remediation: "Set `retentionDays` between the configured minimum and 35 (sqlfleet uses 35) and `diffBackupIntervalInHours` to 12 or 24.",
   config: {
-    minPitrDays: { type: "integer", minimum: 1, maximum: 35, default: 14, description: "Minimum point-in-time restore days." },
+    minPitrDays: { type: "integer", minimum: 1, maximum: 35, default: 14, description: "Recommended minimum point-in-time restore days (advisory)." },
+    productionMinPitrDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Floor in production: fewer point-in-time restore days is a mandatory violation." },
   },
-  check({ props, cfg, report }) {
+  check({ props, cfg, production, report }) {
     const p = props as Props<sql.BackupShortTermRetentionPolicyArgs>;
     const min = cfgNumber(cfg, "minPitrDays");
-    const days = p.retentionDays;
-    if (typeof days !== "number" || days < min || days > 35) report.violation(`retentionDays is ${show(days)}${days === undefined ? " (Azure default 7)" : ""}; must be in [${min}, 35]`);
+    const floor = cfgNumber(cfg, "productionMinPitrDays");
+    // Azure's default when retentionDays is unset is 7 days.
+    const raw = p.retentionDays;
+    const days = raw === undefined ? 7 : raw;
+    const shown = `retentionDays is ${show(raw)}${raw === undefined ? " (Azure default 7)" : ""}`;
+    if (typeof days !== "number" || days > 35) report.violation(`${shown}; must be a number of days in [${min}, 35]`);
+    else if (days < floor) {
+      const msg = `${shown}; below the production floor of ${floor} days (recommended ≥ ${min})`;
+      if (production) report.violation(msg);
+      else report.advisory(msg);
+    } else if (days < min) report.advisory(`${shown}; should be ≥ ${min}`);
     const diff = p.diffBackupIntervalInHours;
-    if (diff !== undefined && diff !== 12 && diff !== 24) report.violation(`diffBackupIntervalInHours is ${show(diff)}; must be 12 or 24`);
+    if (diff !== undefined && diff !== 12 && diff !== 24) report.advisory(`diffBackupIntervalInHours is ${show(diff)}; must be 12 or 24`);
   },
 };
 

@@ -2,7 +2,9 @@
 // trip (the policy itself plus any that legitimately see the same fault) and at which level.
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as network from "@pulumi/azure-native/network";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as sql from "@pulumi/azure-native/sql";
+import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { Variant } from "./fleet-fixture";
 
@@ -17,6 +19,20 @@ export interface FailingCase {
 
 const RG = "rg-sqlfleet-prod";
 const p = (id: string) => `sqlfleet-${id}`;
+
+/** A workspace data export to a storage account whose lifecycle policy deletes blobs after `days`. */
+export function exportToStorage(days: number): Variant["extra"] {
+  return () => {
+    const account = new storage.StorageAccount("logarchive", { resourceGroupName: RG, accountName: "stsqlfleetlogs", kind: "StorageV2", sku: { name: "Standard_GRS" } });
+    new storage.ManagementPolicy("logarchive-lifecycle", {
+      resourceGroupName: RG,
+      accountName: account.name,
+      managementPolicyName: "default",
+      policy: { rules: [{ name: "expire", enabled: true, type: "Lifecycle", definition: { actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: days } } }, filters: { blobTypes: ["appendBlob"] } } }] },
+    });
+    new operationalinsights.DataExport("law-export", { resourceGroupName: RG, workspaceName: "law-sqlfleet", dataExportName: "audit", tableNames: ["AzureDiagnostics"], resourceId: account.id, enable: true });
+  };
+}
 
 export const FAILING: FailingCase[] = [
   // SQL server
@@ -55,7 +71,9 @@ export const FAILING: FailingCase[] = [
   { policy: p("sql-db-tde-not-disabled"), why: "TDE disabled", level: "mandatory", variant: { set: { tde: { state: "Disabled" } } } },
   { policy: p("sql-db-backup-redundancy"), why: "local backups", level: "mandatory", variant: { set: { db: { requestedBackupStorageRedundancy: "Local" } } } },
   { policy: p("sql-db-backup-redundancy"), why: "redundancy unset", level: "mandatory", variant: { set: { db: { requestedBackupStorageRedundancy: undefined } } } },
-  { policy: p("sql-db-short-term-retention"), why: "7 days", level: "advisory", variant: { set: { str: { retentionDays: 7 } } } },
+  { policy: p("sql-db-short-term-retention"), why: "7 days (at the production floor, below the recommended 14)", level: "advisory", variant: { set: { str: { retentionDays: 7 } } } },
+  { policy: p("sql-db-short-term-retention"), why: "1 day in production (below the floor of 7)", level: "mandatory", variant: { set: { str: { retentionDays: 1 } } } },
+  { policy: p("sql-db-short-term-retention"), why: "differential interval 6 h", level: "advisory", variant: { set: { str: { diffBackupIntervalInHours: 6 } } } },
   { policy: p("sql-db-long-term-retention"), why: "all PT0S", level: "advisory", variant: { set: { ltr: { weeklyRetention: "PT0S", monthlyRetention: "PT0S", yearlyRetention: "PT0S" } } } },
   { policy: p("sql-db-long-term-retention"), why: "yearly below minimum", level: "advisory", variant: { set: { ltr: { yearlyRetention: "P1Y" } } } },
   { policy: p("sql-zone-redundancy"), why: "pool not zone redundant", level: "advisory", variant: { set: { pool: { zoneRedundant: false } } } },
@@ -118,7 +136,14 @@ export const FAILING: FailingCase[] = [
   // Monitoring
   { policy: p("diag-setting-shape"), why: "no enabled logs", level: "mandatory", variant: { set: { dbDiag: { logs: [{ categoryGroup: "allLogs", enabled: false }] } } } },
   { policy: p("diag-setting-shape"), why: "pool setting without metrics", level: "mandatory", variant: { set: { poolDiag: { metrics: [{ category: "AllMetrics", enabled: false }] } } } },
-  { policy: p("diag-setting-shape"), why: "legacy storage retention", level: "mandatory", variant: { set: { vaultDiag: { logs: [{ categoryGroup: "audit", enabled: true, retentionPolicy: { enabled: true, days: 30 } }] } } } },
+  {
+    policy: p("diag-setting-shape"),
+    why: "legacy storage retention",
+    level: "mandatory",
+    variant: { set: { vaultDiag: { logs: [{ categoryGroup: "audit", enabled: true, retentionPolicy: { enabled: true, days: 30 } }] } } },
+    // 30 days of vault audit logs in storage is also below the production audit retention.
+    also: { [p("stack-audit-retention")]: "mandatory" },
+  },
   { policy: p("diag-setting-shape"), why: "no workspace", level: "mandatory", variant: { set: { poolDiag: { workspaceId: undefined, storageAccountId: "/subscriptions/x/storageAccounts/logs" } } } },
   // Stack relations, one broken at a time
   { policy: p("stack-diagnostics-coverage"), why: "database without diagnostic setting", level: "mandatory", variant: { omit: ["dbDiag"] } },
@@ -153,6 +178,19 @@ export const FAILING: FailingCase[] = [
     level: "mandatory",
     variant: { set: { "secondary.server": { keyId: "https://kv-other.vault.azure.net/keys/tde" } } },
   },
+  { policy: p("stack-audit-retention"), why: "workspace keeps logs 30 days (prod logRetentionDays: 30)", level: "mandatory", variant: { set: { law: { retentionInDays: 30 } } } },
+  { policy: p("stack-audit-retention"), why: "workspace retention unset (Azure default 30)", level: "mandatory", variant: { set: { law: { retentionInDays: undefined } } } },
+  {
+    policy: p("stack-audit-retention"),
+    why: "vault audit logs deleted from storage after 30 days",
+    level: "mandatory",
+    variant: { set: { vaultDiag: { logs: [{ categoryGroup: "audit", enabled: true, retentionPolicy: { enabled: true, days: 30 } }] } } },
+    also: { [p("diag-setting-shape")]: "mandatory" },
+  },
+  { policy: p("stack-audit-retention"), why: "data export to storage deleted after 30 days", level: "mandatory", variant: { extra: exportToStorage(30) } },
+  { policy: p("stack-prod-deprovision"), why: "deprovision: protect lifted on servers, database, vault and key", level: "mandatory", variant: { unprotect: ["primary.server", "secondary.server", "db", "vault", "key"] } },
+  { policy: p("stack-prod-deprovision"), why: "protection lifted on the vault alone", level: "mandatory", variant: { unprotect: ["vault"] } },
+  { policy: p("stack-prod-deprovision"), why: "protection lifted on the PostgreSQL server", level: "mandatory", variant: { unprotect: ["pg.server"] } },
   { policy: p("stack-prod-db-in-failover-group"), why: "production database outside any failover group", level: "mandatory", variant: { set: { fog: { databases: [] } } } },
   { policy: p("stack-prod-db-in-failover-group"), why: "partner in the same region", level: "mandatory", variant: { set: { "secondary.server": { location: "westeurope" } } } },
   { policy: p("stack-private-endpoints"), why: "server without private endpoint", level: "advisory", variant: { omit: ["pe.primary"] } },

@@ -21,6 +21,8 @@ export interface Variant {
   preview?: boolean;
   /** role → arguments deep-merged over the compliant ones (`undefined` deletes a key). */
   set?: Record<string, Args>;
+  /** Roles created without `protect` (as `deprovision: true` creates them). */
+  unprotect?: string[];
   /** Roles not created at all. */
   omit?: string[];
   /** Extra resources, given the built ones by role. */
@@ -52,7 +54,8 @@ export function fleetProgram(v: Variant = {}): () => void {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resource class has its own Args type
     const make = <T extends pulumi.CustomResource>(role: string, Cls: new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => T, args: Args, opts?: pulumi.CustomResourceOptions): T | undefined => {
       if (v.omit?.includes(role)) return undefined;
-      const r = new Cls(role.replace(/\./g, "-"), deepMerge(args, v.set?.[role] ?? {}), opts);
+      const o = v.unprotect?.includes(role) ? { ...opts, protect: false, retainOnDelete: false } : opts;
+      const r = new Cls(role.replace(/\./g, "-"), deepMerge(args, v.set?.[role] ?? {}), o);
       built.set(role, r);
       return r;
     };
