@@ -4,7 +4,7 @@ import chalk from "chalk";
 import type { Command } from "commander";
 import { parseMetricsSnapshot } from "../../placement/metrics";
 import { pct, type PoolUtilisation } from "../../placement/rebalance";
-import { readJsonFile, stackFilePath, PROJECT_ROOT } from "../../stacks/fleet";
+import { readJsonFile, PROJECT_ROOT } from "../../stacks/fleet";
 import { planEnvironmentRebalance, writeMoves } from "../../stacks/rebalancing";
 import { defaultDeps, type CliDeps } from "../deps";
 import { reportFailure } from "../errors";
