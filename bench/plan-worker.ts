@@ -3,7 +3,7 @@
 // Stack traces are off here: Pulumi captures one per promise, which dominates the cost. Source maps are off too:
 // Pulumi still renders a full stack per resource for its source position (the recorder keeps none of it), and
 // mapping each frame through tsx's source maps was ~3% of a plan.
-import { loadEnvironmentConfig, loadFleet, stackFilePath } from "../stacks/fleet";
+import { Fleet } from "../stacks/fleet-model";
 import { runPlan } from "../stacks/plan/run";
 
 /** Parent → worker: plan these stacks (the environment's outputs come with a worker's first customer batch). */
@@ -27,14 +27,14 @@ function main(): void {
   Error.stackTraceLimit = 0;
   (process as unknown as { setSourceMapsEnabled(on: boolean): void }).setSourceMapsEnabled(false); // Node 20 API; @types/node 20.9 predates it
   const [root, env] = process.argv.slice(2);
-  const fleet = { env: loadEnvironmentConfig(env, stackFilePath(env, root)), members: loadFleet(env, root).members };
-  let environmentOutputs: Record<string, unknown> | undefined;
+  // One Fleet per worker, as one per command: every stack file parsed once, the environment recorded once.
+  const fleet = new Fleet(root);
   process.on("message", (batch: PlanBatch | "exit") => {
     if (batch === "exit") {
       process.disconnect();
       return;
     }
-    environmentOutputs = batch.environmentOutputs ?? environmentOutputs;
+    if (batch.environmentOutputs) fleet.provideEnvironmentOutputs(env, batch.environmentOutputs);
     void planBatch(batch.stacks).then((r) => process.send?.(r));
   });
 
@@ -43,9 +43,12 @@ function main(): void {
     const r: BatchResult = { stacks: stacks.length, failed: 0, resources: 0, mandatory: 0, cpuMs: 0 };
     for (const stack of stacks) {
       try {
-        const plan = await runPlan(stack, { root, fleet, environmentOutputs: stack === env ? undefined : environmentOutputs });
+        const plan = await runPlan(stack, { fleet });
         // Customers see the outputs as other workers do: through JSON (IPC), as a real StackReference would.
-        if (stack === env) r.outputs = environmentOutputs = JSON.parse(JSON.stringify(plan.outputs)) as Record<string, unknown>;
+        if (stack === env) {
+          r.outputs = JSON.parse(JSON.stringify(plan.outputs)) as Record<string, unknown>;
+          fleet.provideEnvironmentOutputs(env, r.outputs);
+        }
         r.resources += plan.resources.length;
         r.mandatory += plan.policy.diagnostics.filter((d) => d.enforcementLevel === "mandatory").length;
         if (plan.exitCode !== 0) r.failed++;

@@ -8,8 +8,9 @@ import { registerDeployCommands } from "./commands/deploy";
 import { registerPolicyCommands } from "./commands/policy";
 import { registerSchemaCommands } from "./commands/schema";
 import { registerPrCommands } from "./commands/pr";
+import { defaultDeps, type CliDeps } from "./deps";
 
-export function buildProgram(): Command {
+export function buildProgram(deps: CliDeps = defaultDeps): Command {
   const program = new Command("sqlfleet")
     .description("Plan, place, check and migrate the Azure SQL data tier of the FHIR/DICOM platform")
     .option("--debug", "print the stack of an unexpected error")
@@ -18,9 +19,9 @@ export function buildProgram(): Command {
     .exitOverride();
   program.hook("preAction", (cmd) => setDebug(Boolean(cmd.optsWithGlobals().debug)));
   // Subcommands register themselves here, one module per command group (cli/commands/*.ts).
-  registerPlanCommands(program);
-  registerCustomerCommands(program);
-  registerRebalanceCommands(program);
+  registerPlanCommands(program, deps);
+  registerCustomerCommands(program, deps);
+  registerRebalanceCommands(program, deps);
   registerDeployCommands(program);
   registerPolicyCommands(program);
   registerSchemaCommands(program);
@@ -29,10 +30,10 @@ export function buildProgram(): Command {
 }
 
 /** Runs the CLI and resolves to its exit code (commander's own output for help and usage errors). */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], deps: CliDeps = defaultDeps): Promise<number> {
   process.exitCode = undefined;
   try {
-    await buildProgram().parseAsync(argv, { from: "user" });
+    await buildProgram(deps).parseAsync(argv, { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
     reportFailure(e, argv.includes("--json"));

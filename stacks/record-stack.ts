@@ -1,14 +1,13 @@
 // Runs a real stack program in-process under the Azure-shaped mocks and records every registration: what
 // `sqlfleet plan`, `policy check`, the tests and the benchmarks all use. A customer stack's environment is
 // recorded first and its outputs feed the StackReference mock.
-import { statSync } from "node:fs";
 import { recordProgram, type RecordResult } from "../offline/recorder";
 import { ConfigError } from "./config/errors";
 import { customerAgainstPoolsProblems, parseCustomerConfig } from "./config/customer";
-import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";
-import { rawFromConfigMap, stackKind } from "./config/shared";
+import { parseEnvironmentConfig } from "./config/environment";
+import { stackKind } from "./config/shared";
+import { Fleet } from "./fleet-model";
 import { assertNoEnvironmentKeys } from "./config/misplaced-keys";
-import { readConfigMap, stackFilePath } from "./fleet";
 import { poolSpec } from "../placement/pools";
 import { stackProgram } from "./program";
 
@@ -19,24 +18,12 @@ export interface RecordStackOptions {
   environmentConfigFile?: string;
   /** Preview mode: outputs of new resources are unknown. */
   preview?: boolean;
-  /** Directory holding the Pulumi.<stack>.yaml files (default the project root). */
+  /** Directory holding the Pulumi.<stack>.yaml files (default the project root; ignored when `fleet` is given). */
   root?: string;
+  /** The command's fleet: files parsed once, the environment recorded once for all its customers. */
+  fleet?: Fleet;
   /** The environment's outputs, when already recorded elsewhere (a fleet plan records the environment once). */
   environmentOutputs?: Record<string, unknown>;
-}
-
-const envCache = new Map<string, Record<string, unknown>>();
-const envConfigCache = new Map<string, EnvironmentConfig>();
-
-/** The environment's validated config, parsed once per file version (a fleet plan reads it for every customer). */
-function environmentConfig(env: string, file: string): EnvironmentConfig {
-  const key = `${env}|${file}|${statSync(file).mtimeMs}`;
-  let cfg = envConfigCache.get(key);
-  if (!cfg) {
-    cfg = parseEnvironmentConfig(env, rawFromConfigMap(readConfigMap(file)));
-    envConfigCache.set(key, cfg);
-  }
-  return cfg;
 }
 
 /**
@@ -44,21 +31,21 @@ function environmentConfig(env: string, file: string): EnvironmentConfig {
  * the stack program. For a customer stack the environment is validated, recorded and its outputs cached.
  */
 export async function recordStack(stack: string, opts: RecordStackOptions = {}): Promise<RecordResult<unknown>> {
+  const fleet = opts.fleet ?? new Fleet(opts.root);
   const kind = stackKind(stack);
-  const file = opts.configFile ?? stackFilePath(stack, opts.root);
-  const configMap = readConfigMap(file);
-  if (kind.kind === "customer") assertNoEnvironmentKeys(stack, file, configMap, opts.environmentConfigFile ?? stackFilePath(kind.env, opts.root));
-  const raw = rawFromConfigMap(configMap);
+  const file = opts.configFile ?? fleet.stackFile(stack);
+  const { configMap, raw } = fleet.load(file);
+  if (kind.kind === "customer") assertNoEnvironmentKeys(stack, file, configMap, opts.environmentConfigFile ?? fleet.stackFile(kind.env));
   const stackOutputs: Record<string, Record<string, unknown>> = {};
   if (kind.kind === "environment") {
     parseEnvironmentConfig(stack, raw);
   } else {
     const cfg = parseCustomerConfig(stack, kind.customer, raw);
-    const envFile = opts.environmentConfigFile ?? stackFilePath(kind.env, opts.root);
-    const envCfg = environmentConfig(kind.env, envFile);
+    const envFile = opts.environmentConfigFile ?? fleet.stackFile(kind.env);
+    const envCfg = fleet.environmentConfig(kind.env, envFile);
     const problems = customerAgainstPoolsProblems(cfg, envCfg.pools.map((p) => poolSpec(p.name, p.edition, p.vCores, p.maxDataGb)));
     if (problems.length > 0) throw new ConfigError(stack, problems);
-    stackOutputs[kind.env] = opts.environmentOutputs ?? (await environmentOutputs(kind.env, envFile));
+    stackOutputs[kind.env] = opts.environmentOutputs ?? (await environmentOutputs(kind.env, envFile, fleet));
   }
   // A program error is caught here and rethrown after the run: thrown inside the Stack's initialisation, Pulumi
   // would also surface it as an unhandled rejection that kills the process.
@@ -72,17 +59,13 @@ export async function recordStack(stack: string, opts: RecordStackOptions = {}):
     { stack, config: configMap, stackOutputs, preview: opts.preview },
   );
   if (failure !== undefined) throw failure;
-  // An environment plan also serves its customers' StackReference (a fleet plan records it only once).
-  if (kind.kind === "environment") envCache.set(`${stack}|${file}|${statSync(file).mtimeMs}`, result.outputs);
+  // An environment plan also serves its customers' StackReference later in the same command.
+  if (kind.kind === "environment" && !opts.preview) fleet.provideEnvironmentOutputs(stack, result.outputs, file);
   return result;
 }
 
-/** The environment stack's outputs as recorded under mocks (cached per file and modification time). */
-export async function environmentOutputs(env: string, file = stackFilePath(env)): Promise<Record<string, unknown>> {
-  const key = `${env}|${file}|${statSync(file).mtimeMs}`;
-  const hit = envCache.get(key);
-  if (hit) return hit;
-  const { outputs } = await recordStack(env, { configFile: file });
-  envCache.set(key, outputs);
-  return outputs;
+/** The environment stack's outputs as recorded under mocks: once per environment file per Fleet (per command). */
+export function environmentOutputs(env: string, file?: string, fleet = new Fleet()): Promise<Record<string, unknown>> {
+  const envFile = file ?? fleet.stackFile(env);
+  return fleet.environmentOutputs(env, envFile, async () => (await recordStack(env, { configFile: envFile, fleet })).outputs);
 }

@@ -3,8 +3,9 @@
 import chalk from "chalk";
 import type { Command } from "commander";
 import { existsSync, writeFileSync } from "node:fs";
-import { loadEnvironmentConfig, loadFleet, stackFilePath, PROJECT_ROOT } from "../../stacks/fleet";
+import { stackFilePath, PROJECT_ROOT } from "../../stacks/fleet";
 import { planNewCustomer } from "../../stacks/onboarding";
+import { defaultDeps, type CliDeps } from "../deps";
 import { reportFailure } from "../errors";
 import { heading, printJson, table } from "../format";
 import { InputError } from "../../stacks/config/errors";
@@ -27,7 +28,7 @@ function number(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export function registerCustomerCommands(program: Command): void {
+export function registerCustomerCommands(program: Command, deps: CliDeps = defaultDeps): void {
   const customer = program.command("customer").description("customer workspaces (one stack per customer)");
   customer
     .command("add")
@@ -46,8 +47,9 @@ export function registerCustomerCommands(program: Command): void {
       try {
         if (flags.cmk !== "server" && flags.cmk !== "database") throw new InputError("--cmk", `--cmk = ${JSON.stringify(flags.cmk)}; allowed: server, database`);
         const root = flags.root ?? PROJECT_ROOT;
-        const envCfg = loadEnvironmentConfig(env, stackFilePath(env, root));
-        const { members } = loadFleet(env, root);
+        const fleet = deps.openFleet(root);
+        const envCfg = fleet.environmentConfig(env);
+        const { members } = fleet.members(env);
         const result = planNewCustomer(
           {
             env,

@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { failoverMembership, resourceFacts } from "../../stacks/plan/summary";
 import { runPlan, type PlanReport } from "../../stacks/plan/run";
 import type { PlanResource } from "../../stacks/plan/snapshot";
+import { defaultDeps, type CliDeps } from "../deps";
 import { reportFailure } from "../errors";
 import { heading, printJson, table, verdict } from "../format";
 
@@ -18,7 +19,7 @@ interface PlanFlags {
   policies?: boolean;
 }
 
-export function registerPlanCommands(program: Command): void {
+export function registerPlanCommands(program: Command, deps: CliDeps = defaultDeps): void {
   program
     .command("plan")
     .description("plan a stack offline: resources, placement decisions, policy verdicts, and the classified diff against a baseline")
@@ -30,7 +31,7 @@ export function registerPlanCommands(program: Command): void {
     .option("--json", "print the plan as JSON")
     .action(async (stack: string, flags: PlanFlags) => {
       try {
-        const report = await runPlan(stack, { configFile: flags.config, against: flags.against, skipPolicies: flags.policies === false });
+        const report = await runPlan(stack, { fleet: deps.openFleet(), configFile: flags.config, against: flags.against, skipPolicies: flags.policies === false });
         if (flags.out) writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
         if (flags.json) printJson(report);
         else printPlan(report);

@@ -4,8 +4,9 @@ import chalk from "chalk";
 import type { Command } from "commander";
 import { parseMetricsSnapshot } from "../../placement/metrics";
 import { pct, type PoolUtilisation } from "../../placement/rebalance";
-import { loadEnvironmentConfig, loadFleet, readJsonFile, stackFilePath, PROJECT_ROOT } from "../../stacks/fleet";
+import { readJsonFile, PROJECT_ROOT } from "../../stacks/fleet";
 import { planEnvironmentRebalance, writeMoves } from "../../stacks/rebalancing";
+import { defaultDeps, type CliDeps } from "../deps";
 import { reportFailure } from "../errors";
 import { heading, printJson, table, verdict } from "../format";
 
@@ -16,7 +17,7 @@ interface Flags {
   root?: string;
 }
 
-export function registerRebalanceCommands(program: Command): void {
+export function registerRebalanceCommands(program: Command, deps: CliDeps = defaultDeps): void {
   program
     .command("rebalance")
     .description("propose the fewest pool moves that bring every pool of an environment inside the band, from a metrics snapshot")
@@ -28,8 +29,9 @@ export function registerRebalanceCommands(program: Command): void {
     .action((env: string, flags: Flags) => {
       try {
         const root = flags.root ?? PROJECT_ROOT;
-        const envCfg = loadEnvironmentConfig(env, stackFilePath(env, root));
-        const { members } = loadFleet(env, root);
+        const fleet = deps.openFleet(root);
+        const envCfg = fleet.environmentConfig(env);
+        const { members } = fleet.members(env);
         const snapshot = parseMetricsSnapshot(readJsonFile(flags.metrics), flags.metrics);
         const plan = planEnvironmentRebalance(envCfg, members, snapshot);
         const written = flags.write && plan.moves.length > 0 ? writeMoves(plan, members, root) : [];

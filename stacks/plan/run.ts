@@ -1,10 +1,9 @@
 // `sqlfleet plan` without the printing: validate, record the real stack program under mocks, derive the
 // placement decisions, run the policy pack, and diff against a baseline. Tests and the bench call this directly.
 import type { PoolEdition } from "../../placement/limits";
-import { parseCustomerConfig } from "../config/customer";
-import { rawFromConfigMap, stackKind } from "../config/shared";
-import type { EnvironmentConfig } from "../config/environment";
-import { loadEnvironmentConfig, loadFleet, readConfigMap, readJsonFile, stackFilePath } from "../fleet";
+import { stackKind } from "../config/shared";
+import { readJsonFile } from "../fleet";
+import { Fleet } from "../fleet-model";
 import { recordStack } from "../record-stack";
 import { databaseDecisions, poolDecisions, type DatabaseDecision, type FleetMember, type PoolDecision } from "./decisions";
 import { diffPlans, type ResourceChange } from "./diff";
@@ -30,8 +29,8 @@ export interface PlanOptions {
   /** Skip the policy pack (benchmarks measure it separately). */
   skipPolicies?: boolean;
   now?: Date;
-  /** The environment config and committed customer configs, when the caller plans many stacks of one fleet. */
-  fleet?: { env: EnvironmentConfig; members: FleetMember[] };
+  /** The command's fleet model (default a new one over `root`); pass one to plan many stacks of one fleet. */
+  fleet?: Fleet;
   /** The environment stack's recorded outputs (see recordStack). */
   environmentOutputs?: Record<string, unknown>;
 }
@@ -52,22 +51,19 @@ export interface PlanReport {
 
 export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanReport> {
   const kind = stackKind(stack);
-  const configFile = opts.configFile ?? stackFilePath(stack, opts.root);
-  const { recording, outputs } = await recordStack(stack, { configFile, root: opts.root, environmentOutputs: opts.environmentOutputs });
+  const fleet = opts.fleet ?? new Fleet(opts.root);
+  const configFile = opts.configFile ?? fleet.stackFile(stack);
+  const { recording, outputs } = await recordStack(stack, { configFile, fleet, environmentOutputs: opts.environmentOutputs });
   const resources = snapshotRecording(recording);
   const warnings: string[] = [];
 
-  const envCfg = opts.fleet?.env ?? loadEnvironmentConfig(kind.env, stackFilePath(kind.env, opts.root));
-  const members: FleetMember[] = [];
-  if (opts.fleet) members.push(...opts.fleet.members.filter((m) => m.stack !== stack));
-  else {
-    const fleet = loadFleet(kind.env, opts.root);
-    members.push(...fleet.members.filter((m) => m.stack !== stack));
-    for (const bad of fleet.invalid) if (bad.stack !== stack) warnings.push(`fleet: ${bad.stack} skipped in pool totals: ${bad.error.split("\n")[0]}`);
-  }
+  const envCfg = fleet.environmentConfig(kind.env);
+  const committed = fleet.members(kind.env);
+  const members: FleetMember[] = committed.members.filter((m) => m.stack !== stack);
+  for (const bad of committed.invalid) if (bad.stack !== stack) warnings.push(`fleet: ${bad.stack} skipped in pool totals: ${bad.error.split("\n")[0]}`);
   let self: FleetMember | undefined;
   if (kind.kind === "customer") {
-    self = { stack, cfg: parseCustomerConfig(stack, kind.customer, rawFromConfigMap(readConfigMap(configFile))) };
+    self = { stack, cfg: fleet.customerConfig(stack, configFile) };
     members.push(self);
   }
   const decisions = {

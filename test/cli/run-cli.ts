@@ -1,6 +1,7 @@
 // Runs the sqlfleet CLI in-process (the same commander program the bin runs) and captures what it prints.
 import { vi } from "vitest";
 import { buildProgram } from "../../cli/main";
+import { defaultDeps, type CliDeps } from "../../cli/deps";
 
 export interface CliRun {
   code: number;
@@ -8,7 +9,12 @@ export interface CliRun {
   err: string;
 }
 
-export async function runCli(...args: string[]): Promise<CliRun> {
+export function runCli(...args: string[]): Promise<CliRun> {
+  return runCliWith(defaultDeps, ...args);
+}
+
+/** As runCli, with the commands' dependencies replaced (e.g. a Fleet that counts file reads). */
+export async function runCliWith(deps: CliDeps, ...args: string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(" ")));
@@ -19,7 +25,7 @@ export async function runCli(...args: string[]): Promise<CliRun> {
   });
   process.exitCode = 0;
   try {
-    await buildProgram().exitOverride().parseAsync(["node", "sqlfleet", ...args]);
+    await buildProgram(deps).exitOverride().parseAsync(["node", "sqlfleet", ...args]);
   } finally {
     log.mockRestore();
     error.mockRestore();
