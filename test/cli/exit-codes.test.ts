@@ -1,12 +1,13 @@
 // The error contract (cli/errors.ts) for every command, through the CLI's own entry (`runCli`, what bin/sqlfleet
 // runs): 0 success, 1 a policy or validation failure, 2 invalid input naming the file, key or flag.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../cli/main";
 
 const dir = mkdtempSync(path.join(tmpdir(), "sqlfleet-exit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, text: string) => (writeFileSync(path.join(dir, name), text), path.join(dir, name));
 const badYaml = file("bad.yaml", "config:\n  sqlfleet:region: [eastus2\n");
 const badJson = file("bad.json", "{ not json");

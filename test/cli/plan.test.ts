@@ -1,12 +1,13 @@
 // `sqlfleet plan`: every committed stack plans clean; bad configs exit 2 naming the key; --against classifies.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { listStacks, stackFilePath } from "../../stacks/fleet";
 import { runCli } from "./run-cli";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "sqlfleet-plan-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function variant(stack: string, name: string, edit: (yaml: string) => string): string {
   const file = path.join(tmp, `${name}.yaml`);
   const src = readFileSync(stackFilePath(stack), "utf8");

@@ -5,7 +5,7 @@ import { listStacks } from "../../stacks/fleet";
 import { affectedStacks } from "../../stacks/pr/affected";
 import { changedFiles, materializeBaseStacks } from "../../stacks/pr/git";
 import { keyLine, changedKeyPaths } from "../../stacks/pr/key-locator";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { gitFleet } from "./git-fleet";
 
 describe("affected stacks from a git diff", () => {
@@ -38,8 +38,12 @@ describe("affected stacks from a git diff", () => {
     const repo = gitFleet();
     repo.edit("Pulumi.prod-apollo.yaml", "sizeGb: 800", "sizeGb: 900");
     const base = materializeBaseStacks(repo.dir, "HEAD");
-    expect(readFileSync(path.join(base, "Pulumi.prod-apollo.yaml"), "utf8")).toContain("sizeGb: 800");
-    expect(readFileSync(path.join(repo.dir, "Pulumi.prod-apollo.yaml"), "utf8")).toContain("sizeGb: 900");
+    try {
+      expect(readFileSync(path.join(base, "Pulumi.prod-apollo.yaml"), "utf8")).toContain("sizeGb: 800");
+      expect(readFileSync(path.join(repo.dir, "Pulumi.prod-apollo.yaml"), "utf8")).toContain("sizeGb: 900");
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it("locates a changed key's line in the stack file", () => {
