@@ -108,15 +108,6 @@ async function refuseWrongDatabase(session: DbSession, set: ChecksummedSet): Pro
   }
 }
 
-async function requireSetsCompleted(ledger: Ledger, set: ChecksummedSet): Promise<void> {
-  for (const req of set.requires ?? []) {
-    const rows = await ledger.migrations(req);
-    if (rows.length === 0 || rows.some((r) => r.state !== "completed" && r.state !== "baselined")) {
-      throw runnerError("refused", `${set.name}: requires migration set "${req}" to be fully applied first`);
-    }
-  }
-}
-
 function stepKey(set: ChecksummedSet, m: Migration, i: number, s: MigrationStep) {
   return { setName: set.name, migrationId: m.id, stepNo: i + 1, name: s.name, kind: s.kind };
 }
@@ -298,7 +289,6 @@ export async function applySet(session: DbSession, set: ChecksummedSet, opts: Ru
     const rows = await ledger.migrations(set.name);
     const problems = ledgerProblems(set, rows);
     if (problems.length > 0) throw runnerError("checksum-mismatch", problems.join("\n"));
-    await requireSetsCompleted(ledger, set);
     const byId = new Map(rows.map((r) => [r.migrationId, r]));
     const result: RunResult = { setName: set.name, state: "completed", applied: [], validation: {}, rowsMoved: 0 };
     for (let i = 0; i < set.migrations.length; i++) {

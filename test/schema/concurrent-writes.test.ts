@@ -10,21 +10,28 @@ import { CONFORMANCE, connect, fhirSet, one, seed } from "./helpers";
 
 const N = 30_000;
 
-describe("concurrent writes during the backfill", () => {
-  let db: TestDatabase;
-  let s: DbSession;
-  let w: DbSession;
+/** A seeded database for one describe block, with the migration's session `s` and a writer's session `w`. */
+function seededDatabase(prefix: string, rows: number) {
+  let db: TestDatabase | undefined;
+  let sessions: { s: DbSession; w: DbSession } | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase("conc");
-    await seed(db.url, N);
-    s = await connect(db.url);
-    w = await connect(db.url);
+    db = await createTestDatabase(prefix);
+    await seed(db.url, rows);
+    sessions = { s: await connect(db.url), w: await connect(db.url) };
   });
   afterAll(async () => {
-    await s?.close();
-    await w?.close();
+    await sessions?.s.close();
+    await sessions?.w.close();
     await db?.drop();
   });
+  return { get: () => sessions! };
+}
+
+describe("concurrent writes during the backfill", () => {
+  const { get } = seededDatabase("conc", N);
+  let s: DbSession;
+  let w: DbSession;
+  beforeAll(() => ({ s, w } = get()));
 
   it("ends with every conformance row in partition 1 and every other row in 2", async () => {
     const conf = (await w.query<{ id: number }>("SELECT resource_type_id AS id FROM fhir.resource_type WHERE name = ANY($1::text[])", [CONFORMANCE])).rows.map((r) => Number(r.id));
@@ -115,20 +122,10 @@ describe("concurrent writes during the backfill", () => {
 });
 
 describe("an old application writing after the final sweep", () => {
-  let db: TestDatabase;
+  const { get } = seededDatabase("late", 2_000);
   let s: DbSession;
   let w: DbSession;
-  beforeAll(async () => {
-    db = await createTestDatabase("late");
-    await seed(db.url, 2_000);
-    s = await connect(db.url);
-    w = await connect(db.url);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await w?.close();
-    await db?.drop();
-  });
+  beforeAll(() => ({ s, w } = get()));
 
   it("is reported by validation with the row's key and the fix, and a re-run after the fix completes", async () => {
     const late = (await w.query<{ t: number; sid: string }>(
