@@ -1,6 +1,7 @@
 // A catalog snapshot of everything the DMS sets touch, for "rollback restores the before-image exactly".
 // Reloptions are compared as sorted sets (ALTER ... RESET/SET may reorder an array without changing meaning);
-// columns by name and type in order (a dropped and re-added column gets a new attnum, not a new meaning).
+// columns by name, type, nullability, identity and default in catalog order (the order is part of the table:
+// a column dropped and re-added comes back last). Relations carry their kind, replica identity and bound.
 import type { ClientBase } from "pg";
 
 export interface CatalogSnapshot {
@@ -16,8 +17,9 @@ export interface CatalogSnapshot {
 
 export async function catalogSnapshot(c: ClientBase): Promise<CatalogSnapshot> {
   const rels = await c.query<{ name: string; kind: string; opts: string[] | null; bound: string | null }>(
-    `SELECT c.relname AS name, c.relkind::text AS kind, c.reloptions AS opts, pg_get_expr(c.relpartbound, c.oid) AS bound
-       FROM pg_class c WHERE c.relnamespace = 'dms'::regnamespace AND c.relkind IN ('r','p','i','I') ORDER BY 1`,
+    `SELECT c.relname AS name, c.relkind::text || ' replica=' || c.relreplident::text AS kind, c.reloptions AS opts,
+            pg_get_expr(c.relpartbound, c.oid) AS bound
+       FROM pg_class c WHERE c.relnamespace = 'dms'::regnamespace AND c.relkind IN ('r','p','i','I','S') ORDER BY 1`,
   );
   const idx = await c.query<{ d: string }>(
     "SELECT tablename || ' ' || indexname || ' ' || indexdef AS d FROM pg_indexes WHERE schemaname = 'dms' ORDER BY 1",
@@ -32,8 +34,11 @@ export async function catalogSnapshot(c: ClientBase): Promise<CatalogSnapshot> {
        FROM pg_proc p WHERE p.pronamespace = 'dms'::regnamespace ORDER BY 1`,
   );
   const cols = await c.query<{ rel: string; cols: string[] }>(
-    `SELECT c.relname AS rel, array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END ORDER BY a.attnum) AS cols
+    `SELECT c.relname AS rel, array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+                                        || CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity::text ELSE '' END
+                                        || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') ORDER BY a.attnum) AS cols
        FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+       LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
       WHERE c.relnamespace = 'dms'::regnamespace AND c.relkind IN ('r','p') AND a.attnum > 0 AND NOT a.attisdropped
       GROUP BY c.relname ORDER BY 1`,
   );

@@ -1,34 +1,23 @@
-// A database whose dms schema is neither empty nor sqlfleet's fresh-create shape is refused before anything is
-// written — not even sqlfleet's ledger — with exit 2 and the first object that differs. The fixture here is a
-// DMS-like write path written by us with the index names the DMS deploy scripts use (facts from issue 10's
-// reproduction at Ed-Fi-Alliance-OSS/Data-Management-Service@670a8159: IX_FK_Alias_Document, …).
+// A database whose dms schema is neither empty nor the DMS's write-path catalog is refused before anything is
+// written — not even sqlfleet's ledger — with exit 2 and the first object that differs. The fixtures are the
+// DMS-shaped write path (dms-fixture.ts) with one object changed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { registerSchemaCommands } from "../../cli/commands/schema";
 import { runJsonCommand } from "../support/cli";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
-import { freshCreateDdl } from "../../schema/sets/edfi-dms/ddl";
-import { BASELINE_SHAPE } from "../../schema/sets/edfi-dms/shape";
+import { DMS_FIXTURE_SQL } from "./dms-fixture";
 
 const run = (args: string[]) => runJsonCommand<{ error?: string; message?: string; exitCode?: number }>(registerSchemaCommands, args);
 
-const DMS_LIKE = [
-  "CREATE SCHEMA dms",
-  `CREATE TABLE dms.document (Id bigint GENERATED ALWAYS AS IDENTITY, DocumentPartitionKey smallint NOT NULL, DocumentUuid uuid NOT NULL,
-     ResourceName varchar(256) NOT NULL, EdfiDoc jsonb NOT NULL, SecurityElements jsonb NOT NULL,
-     CONSTRAINT document_pkey PRIMARY KEY (DocumentPartitionKey, Id))`,
-  "CREATE UNIQUE INDEX ux_document_documentuuid ON dms.document (DocumentPartitionKey, DocumentUuid)",
-  "CREATE UNIQUE INDEX ux_document_documentid ON dms.document (DocumentPartitionKey, Id)",
-  `CREATE TABLE dms.alias (Id bigint GENERATED ALWAYS AS IDENTITY, ReferentialPartitionKey smallint NOT NULL, ReferentialId uuid NOT NULL,
-     DocumentId bigint NOT NULL, DocumentPartitionKey smallint NOT NULL, CONSTRAINT alias_pkey PRIMARY KEY (ReferentialPartitionKey, Id))`,
-  "CREATE UNIQUE INDEX ux_alias_referentialid ON dms.alias (ReferentialPartitionKey, ReferentialId)",
-  "CREATE INDEX ix_fk_alias_document ON dms.alias (DocumentPartitionKey, DocumentId)",
-  `CREATE TABLE dms.reference (Id bigint GENERATED ALWAYS AS IDENTITY, ParentDocumentId bigint NOT NULL, ParentDocumentPartitionKey smallint NOT NULL,
-     ReferencedDocumentId bigint, ReferencedDocumentPartitionKey smallint, ReferentialId uuid NOT NULL, ReferentialPartitionKey smallint NOT NULL,
-     CONSTRAINT reference_pkey PRIMARY KEY (ParentDocumentPartitionKey, Id))`,
-  "CREATE INDEX ux_reference_parentdocumentid ON dms.reference (ParentDocumentPartitionKey, ParentDocumentId)",
+/** The write path sqlfleet's first round created: the DMS's tables with its own name for Alias's FK index. */
+const WRONG_INDEX = [...DMS_FIXTURE_SQL, "ALTER INDEX dms.ix_fk_alias_document RENAME TO ix_alias_documentid"];
+
+/** The DMS's tables with an InsertReferences of another result: somebody else's function, not ours to replace. */
+const FOREIGN_FUNCTION = [
+  ...DMS_FIXTURE_SQL.filter((sql) => !sql.includes("FUNCTION dms.InsertReferences")),
   `CREATE FUNCTION dms.insertreferences(parentDocumentIds bigint[], parentDocumentPartitionKeys smallint[], referentialIds uuid[], referentialPartitionKeys smallint[])
-     RETURNS TABLE (ReferentialId uuid) LANGUAGE plpgsql AS $$ BEGIN RETURN; END $$`,
+     RETURNS TABLE (InvalidReferentialId uuid) LANGUAGE plpgsql AS $$ BEGIN RETURN; END $$`,
 ];
 
 /** Every object outside the system schemas, with function bodies: equal before and after means nothing changed. */
@@ -57,7 +46,7 @@ describe("edfi sets on a database of the wrong shape", () => {
     db = await createTestDatabase("edfiwrong");
     const c = new pg.Client(db.url);
     await c.connect();
-    for (const sql of DMS_LIKE) await c.query(sql);
+    for (const sql of WRONG_INDEX) await c.query(sql);
     await c.end();
   });
   afterAll(async () => db?.drop());
@@ -67,7 +56,9 @@ describe("edfi sets on a database of the wrong shape", () => {
     const r = await run(["schema", ...cmd, "--set", "edfi-dms", "--url", db.url, "--json"]);
     expect(r.exitCode).toBe(2);
     expect(r.out.error).toBe("refused");
-    expect(r.out.message).toMatch(/index dms\.alias\.ix_alias_documentid: expected .*found the indexes \[alias_pkey, ix_fk_alias_document, ux_alias_referentialid\]/);
+    expect(r.out.message).toContain(
+      "index dms.alias.ix_alias_documentid: expected no such index, found CREATE INDEX ix_alias_documentid ON ONLY dms.alias USING btree (documentpartitionkey, documentid)",
+    );
     expect(r.out.message).toMatch(/Nothing was changed/);
     const after = await catalog(db.url);
     expect(after).toEqual(before);
@@ -82,18 +73,17 @@ describe("edfi sets on a database of the wrong shape", () => {
     expect(await catalog(db.url)).toEqual(before);
   });
 
-  it("never replaces the application's own InsertReferences on sqlfleet-shaped tables", async () => {
+  it("refuses an InsertReferences with another result, never replacing it", async () => {
     const other = await createTestDatabase("edfiforeignfn");
     try {
       const c = new pg.Client(other.url);
       await c.connect();
-      for (const sql of freshCreateDdl(BASELINE_SHAPE)) await c.query(sql);
-      await c.query(DMS_LIKE[DMS_LIKE.length - 1]);
+      for (const sql of FOREIGN_FUNCTION) await c.query(sql);
       await c.end();
       const before = await catalog(other.url);
       const r = await run(["schema", "apply", "--set", "edfi-dms", "--url", other.url, "--json"]);
       expect(r.exitCode).toBe(2);
-      expect(r.out.message).toMatch(/function dms\.insertreferences\(.*\) returns TABLE\(referentialid uuid\): expected TABLE\(invalidreferentialid uuid\)/);
+      expect(r.out.message).toMatch(/function dms\.insertreferences\(.*\) returns TABLE\(invalidreferentialid uuid\): expected TABLE\(referentialid uuid\)/);
       expect(await catalog(other.url)).toEqual(before);
     } finally {
       await other.drop();

@@ -60,7 +60,7 @@ describe.each([
       "autovacuum_vacuum_scale_factor=0.02",
     ]);
     expect(tuned.columns["reference"]).toEqual([
-      "id bigint not null",
+      "id bigint not null identity a",
       "parentdocumentid bigint not null",
       "parentdocumentpartitionkey smallint not null",
       "referentialid uuid not null",
@@ -189,7 +189,8 @@ describe("edfi-dms-tuning options", () => {
     expect(lockOf("0001-reference-autovacuum", "leaf-reloptions")).toBe("ShareUpdateExclusive");
     expect(lockOf("0002-reference-index-fillfactor", "fillfactor-and-reindex")).toBe("ShareUpdateExclusive");
     expect(lockOf("0003-alias-fk-deferrable", "defer-fk")).toBe("AccessExclusive");
-    expect(lockOf("0004-drop-referenced-document", "drop-columns-fk-index")).toBe("AccessExclusive");
+    expect(lockOf("0004-drop-referenced-document", "swap")).toBe("AccessExclusive");
+    expect(lockOf("0004-drop-referenced-document", "stage")).toBe("ShareRowExclusive");
     const reindex = s.migrations[1].steps[0];
     expect(reindex.transactional).toBe(false);
     expect(JSON.stringify(reindex.up)).toContain("REINDEX INDEX CONCURRENTLY");

@@ -2,13 +2,13 @@
 // fires at commit, so InsertReferences switches to checking the ids itself (same result, same invalid-id
 // report). ALTER CONSTRAINT propagates to the leaves and takes AccessExclusive on Reference briefly.
 import type { Migration } from "../../types";
-import { functionsSql } from "../edfi-dms/functions";
+import { functionsSql, INSERT_REFERENCES_IMAGE, RESTORE_INSERT_REFERENCES } from "../edfi-dms/functions";
 import type { ReferenceShape } from "../edfi-dms/shape";
 
 const FK_STATE = `SELECT condeferrable AND condeferred AS done FROM pg_constraint
    WHERE conrelid = 'dms.reference'::regclass AND conname = 'fk_reference_referencedalias' AND conparentid = 0`;
 
-export function deferAliasFkMigration(before: ReferenceShape, after: ReferenceShape): Migration {
+export function deferAliasFkMigration(after: ReferenceShape): Migration {
   const lock = { mode: "AccessExclusive", on: "dms.reference (parent + leaves)", brief: true };
   return {
     id: "0003-alias-fk-deferrable",
@@ -21,18 +21,16 @@ export function deferAliasFkMigration(before: ReferenceShape, after: ReferenceSh
         lock,
         transactional: true,
         done: { sql: FK_STATE },
-        beforeImage: {
-          sql: `SELECT conname, condeferrable, condeferred, pg_get_constraintdef(oid) AS def FROM pg_constraint
-                 WHERE conrelid = 'dms.reference'::regclass AND conname = 'fk_reference_referencedalias' AND conparentid = 0`,
-        },
+        // The function as it was (the DMS's own on an adopted database): the rollback replays it verbatim.
+        beforeImage: INSERT_REFERENCES_IMAGE,
         up: [
           { sql: "ALTER TABLE dms.Reference ALTER CONSTRAINT FK_Reference_ReferencedAlias DEFERRABLE INITIALLY DEFERRED" },
           ...functionsSql(after).map((sql) => ({ sql })),
         ],
         down: [
-          // Functions first: the immediate FK is what reports invalid ids in the earlier shape.
+          // With the FK immediate again, the function as it was reports the invalid ids again.
           { sql: "ALTER TABLE dms.Reference ALTER CONSTRAINT FK_Reference_ReferencedAlias NOT DEFERRABLE INITIALLY IMMEDIATE" },
-          ...functionsSql(before).map((sql) => ({ sql })),
+          RESTORE_INSERT_REFERENCES,
         ],
       },
     ],

@@ -8,10 +8,9 @@ import type { EdfiTuningOptions } from "./options";
 /** The partitioned indexes every Reference write maintains (those absent in a shape are skipped). */
 export const HOT_REFERENCE_INDEXES = [
   "dms.reference_pkey",
-  "dms.ix_reference_parentdocumentid",
-  "dms.ix_reference_referenceddocumentid",
-  "dms.ix_reference_referentialid",
-  "dms.ix_reference_aliasid",
+  "dms.ux_reference_parentdocumentid",
+  "dms.ux_reference_referenceddocumentid",
+  "dms.ix_fk_reference_referencedalias",
 ];
 
 const LEAF_INDEX_LOCK = {

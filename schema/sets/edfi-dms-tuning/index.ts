@@ -1,12 +1,12 @@
 // The edfi-dms-tuning migration set (seed 004 on PostgreSQL / Azure Database for PostgreSQL Flexible Server):
 // 0001 per-leaf autovacuum, 0002 index fillfactor + concurrent reindex, 0003 deferrable Alias FK (opt-in),
-// 0004 drop the redundant Reference→Document FK with its columns and index, 0005 AliasId (opt-in, a rebuild),
+// 0004 drop the redundant Reference→Document FK with its columns and index (an online rebuild, so a rollback
+// restores the DMS's column order), 0005 AliasId (opt-in, a rebuild),
 // 0006 partition breadth rebuild (only with allowRebuild). Each step declares its lock, is idempotent through a
 // catalog probe, captures its before-image and has a rollback.
 import type { Engine, Migration, MigrationSet, MigrationSetDefinition } from "../../types";
 import { autovacuumMigration } from "./autovacuum";
 import { deferAliasFkMigration } from "./defer-alias-fk";
-import { dropReferencedDocumentMigration } from "./drop-referenced-document";
 import { fillfactorMigration } from "./fillfactor";
 import { parseTuningOptions, type EdfiTuningOptions } from "./options";
 import { referenceRebuildMigration } from "./reference-rebuild";
@@ -15,8 +15,8 @@ import { shapeTimeline } from "./shapes";
 export function tuningMigrations(o: EdfiTuningOptions): Migration[] {
   const t = shapeTimeline(o);
   const out: Migration[] = [autovacuumMigration(o), fillfactorMigration(o)];
-  if (o.deferAliasFk) out.push(deferAliasFkMigration(t.baseline, t.afterDefer));
-  if (o.dropReferencedDocument) out.push(dropReferencedDocumentMigration(t.afterDefer, t.afterDrop));
+  if (o.deferAliasFk) out.push(deferAliasFkMigration(t.afterDefer));
+  if (o.dropReferencedDocument) out.push(referenceRebuildMigration(t.afterDefer, t.afterDrop, o));
   if (t.afterAliasId.aliasKey !== t.afterDrop.aliasKey) out.push(referenceRebuildMigration(t.afterDrop, t.afterAliasId, o));
   if (t.afterRebuild.referencePartitions !== t.afterAliasId.referencePartitions) {
     out.push(referenceRebuildMigration(t.afterAliasId, t.afterRebuild, o));

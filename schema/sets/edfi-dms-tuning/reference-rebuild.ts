@@ -15,12 +15,15 @@
 //           table (its FK drops lock Document and Alias, which must not happen while Reference is held).
 //           Calls of the old function already in flight at the instant of an Alias-key swap fail once
 //           (undefined column) and must be retried by the caller; a partition-only swap keeps the functions.
-// Rollback is the same machinery in the other direction (stage 16 → copy → swap back), then the leaf reloptions
-// from the before-image. Every down action checks the catalog first, so it works from any partial state.
+// Migration 0004 (dropping the referenced-document columns) is this rebuild too: a rebuild, unlike DROP COLUMN,
+// leaves the columns in the DMS's order when rolled back, so the catalog equals what the DMS scripts created.
+// Rollback is the same machinery in the other direction (stage → copy → swap back, with InsertReferences
+// replayed from its before-image in the swap's transaction), then the leaf reloptions from their before-image.
+// Every down action checks the catalog first, so it works from any partial state.
 import type { Migration, SqlStatement } from "../../types";
 import { writePathChecks } from "../edfi-dms/catalog-checks";
-import { referenceDdl } from "../edfi-dms/ddl";
-import { functionsSql } from "../edfi-dms/functions";
+import { referenceColumns, referenceDdl } from "../edfi-dms/ddl";
+import { functionsSql, INSERT_REFERENCES_IMAGE, RESTORE_INSERT_REFERENCES } from "../edfi-dms/functions";
 import type { ReferenceShape } from "../edfi-dms/shape";
 import { AUTOVACUUM_KEYS, autovacuumSettings } from "./autovacuum";
 import { HOT_REFERENCE_INDEXES, rebuiltMark } from "./fillfactor";
@@ -33,24 +36,19 @@ function leafCount(table: string): string {
   return `(SELECT count(*) FROM pg_partition_tree(to_regclass('${table}')) WHERE isleaf)`;
 }
 
-/** SQL: `table` exists in `shape` (its leaf count and the Alias key column it stores). */
+/** SQL: `table` exists in `shape` (its leaf count, the Alias key column it stores, the referenced-document columns). */
 function isShape(table: string, shape: ReferenceShape): string {
   const keyColumn = shape.aliasKey === "ReferentialId" ? "referentialid" : "aliasid";
-  return `(${leafCount(table)} = ${shape.referencePartitions} AND EXISTS (SELECT 1 FROM pg_attribute
-     WHERE attrelid = to_regclass('${table}') AND attname = '${keyColumn}' AND NOT attisdropped))`;
+  const column = (name: string) =>
+    `EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('${table}') AND attname = '${name}' AND NOT attisdropped)`;
+  const referenced = `${column("referenceddocumentid")}`;
+  return `(${leafCount(table)} = ${shape.referencePartitions} AND ${column(keyColumn)} AND ${shape.referencedDocumentColumns ? "" : "NOT "}${referenced})`;
 }
 
 const TRIGGER_PRESENT = `EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'dms.reference'::regclass AND tgname = '${TRIGGER}' AND tgparentid = 0)`;
 
 function columnsOf(shape: ReferenceShape): string[] {
-  return [
-    "Id",
-    "ParentDocumentId",
-    "ParentDocumentPartitionKey",
-    shape.aliasKey === "ReferentialId" ? "ReferentialId" : "AliasId",
-    "ReferentialPartitionKey",
-    ...(shape.referencedDocumentColumns ? ["ReferencedDocumentId", "ReferencedDocumentPartitionKey"] : []),
-  ];
+  return referenceColumns(shape);
 }
 
 /** The value of a target column computed from the NEW row of the live table (maps the Alias key if it changes). */
@@ -60,6 +58,15 @@ function mirrorValue(column: string, source: ReferenceShape): string {
   }
   if (column === "ReferentialId" && source.aliasKey === "AliasId") {
     return "(SELECT a.ReferentialId FROM dms.alias a WHERE a.ReferentialPartitionKey = NEW.ReferentialPartitionKey AND a.Id = NEW.AliasId)";
+  }
+  if ((column === "ReferencedDocumentId" || column === "ReferencedDocumentPartitionKey") && !source.referencedDocumentColumns) {
+    // Put back from Alias, as the DMS's InsertReferences fills them.
+    const aliasMatch =
+      source.aliasKey === "ReferentialId"
+        ? "a.ReferentialPartitionKey = NEW.ReferentialPartitionKey AND a.ReferentialId = NEW.ReferentialId"
+        : "a.ReferentialPartitionKey = NEW.ReferentialPartitionKey AND a.Id = NEW.AliasId";
+    const from = column === "ReferencedDocumentId" ? "a.DocumentId" : "a.DocumentPartitionKey";
+    return `(SELECT ${from} FROM dms.alias a WHERE ${aliasMatch})`;
   }
   return `NEW.${column}`;
 }
@@ -73,8 +80,23 @@ function stageBody(shape: ReferenceShape, source: ReferenceShape, o: EdfiTuningO
   return [
     `CREATE SCHEMA IF NOT EXISTS ${STAGE_SCHEMA}`,
     ...referenceDdl(shape, STAGE_SCHEMA),
-    // The tuning of 0001/0002 carries over to the new leaves (reloptions cannot live on the parent); the new
-    // indexes are built with the fillfactor from the start, so they get 0002's marker too.
+    // Leaves and leaf indexes keep what was set on the live ones of the same name (someone's own settings
+    // included; reloptions cannot live on the parent). A leaf the live table lacks gets only the tuning.
+    `FOR r IN SELECT s.relid, l.reloptions FROM pg_partition_tree('${STAGE_SCHEMA}.reference') s
+               JOIN pg_class sc ON sc.oid = s.relid
+               JOIN pg_class l ON l.relname = sc.relname AND l.relnamespace = 'dms'::regnamespace
+              WHERE l.reloptions IS NOT NULL
+              UNION ALL
+             SELECT si.indexrelid, l.reloptions FROM pg_partition_tree('${STAGE_SCHEMA}.reference') s
+               JOIN pg_index si ON si.indrelid = s.relid
+               JOIN pg_class sc ON sc.oid = si.indexrelid
+               JOIN pg_class l ON l.relname = sc.relname AND l.relnamespace = 'dms'::regnamespace
+              WHERE s.isleaf AND l.reloptions IS NOT NULL LOOP
+      EXECUTE format('ALTER %s %s SET (%s)', CASE WHEN (SELECT relkind FROM pg_class WHERE oid = r.relid) = 'i' THEN 'INDEX' ELSE 'TABLE' END,
+                     r.relid::regclass, array_to_string(r.reloptions, ', '));
+    END LOOP`,
+    // The tuning of 0001/0002 carries over to the new leaves; the new indexes are built with the fillfactor
+    // from the start, so they get 0002's marker too.
     `FOR r IN SELECT relid FROM pg_partition_tree('${STAGE_SCHEMA}.reference') WHERE isleaf LOOP
       EXECUTE format('ALTER TABLE %s SET (${avList})', r.relid::regclass);
     END LOOP`,
@@ -199,7 +221,7 @@ const DROP_RETIRED_LOCK = {
   brief: true,
 };
 
-/** Numeric reloptions of the Reference leaves and their indexes (what a rollback puts back on the 16 leaves). */
+/** Reloptions of the Reference leaves and their indexes (what a rollback puts back on the rebuilt leaves). */
 const LEAF_RELOPTIONS_IMAGE: SqlStatement = {
   sql: `SELECT CASE WHEN c.relkind = 'i' THEN 'INDEX' ELSE 'TABLE' END AS kind, n.nspname || '.' || c.relname AS rel,
                split_part(o.opt, '=', 1) AS key, split_part(o.opt, '=', 2) AS value
@@ -208,7 +230,7 @@ const LEAF_RELOPTIONS_IMAGE: SqlStatement = {
           JOIN pg_class c ON c.oid = leaf.oid OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = leaf.oid)
           JOIN pg_namespace n ON n.oid = c.relnamespace
           CROSS JOIN LATERAL unnest(coalesce(c.reloptions, '{}')) WITH ORDINALITY AS o(opt, ord)
-         WHERE t.isleaf AND split_part(o.opt, '=', 2) ~ '^[0-9]+(\\.[0-9]+)?$'
+         WHERE t.isleaf AND split_part(o.opt, '=', 2) ~ '^([0-9]+(\\.[0-9]+)?|[A-Za-z_][A-Za-z0-9_]*)$'
          ORDER BY 2, o.ord`,
 };
 
@@ -221,15 +243,23 @@ export function referenceRebuildMigration(before: ReferenceShape, after: Referen
   const from = before.referencePartitions;
   const to = after.referencePartitions;
   const keyChange = before.aliasKey !== after.aliasKey;
+  const columnsChange = before.referencedDocumentColumns !== after.referencedDocumentColumns;
   const rebuilt = `${isShape("dms.reference", after)} AND to_regnamespace('${STAGE_SCHEMA}') IS NULL`;
-  const what = keyChange
-    ? `from ${before.aliasKey} to ${after.aliasKey}${from !== to ? ` and ${from} to ${to} partitions` : ""}`
-    : `from ${from} to ${to} hash partitions`;
+  const what = columnsChange
+    ? "without ReferencedDocumentId/ReferencedDocumentPartitionKey, FK_Reference_ReferencedDocument and UX_Reference_ReferencedDocumentId"
+    : keyChange
+      ? `from ${before.aliasKey} to ${after.aliasKey}${from !== to ? ` and ${from} to ${to} partitions` : ""}`
+      : `from ${from} to ${to} hash partitions`;
   const copyGuard = `NOT EXISTS (SELECT 1 FROM ${STAGE_SCHEMA}.reference n
      WHERE n.ParentDocumentPartitionKey = reference.ParentDocumentPartitionKey AND n.Id = reference.Id)`;
   return {
-    id: keyChange ? "0005-reference-alias-id" : `0006-reference-partitions-${to}`,
-    description: `rebuild dms.Reference online ${what} (stage, mirror, batched copy, swap)`,
+    id: columnsChange ? "0004-drop-referenced-document" : keyChange ? "0005-reference-alias-id" : `0006-reference-partitions-${to}`,
+    description:
+      `rebuild dms.Reference online ${what} (stage, mirror, batched copy, swap)` +
+      (keyChange || columnsChange
+        ? "; replaces dms.InsertReferences with sqlfleet's rendering for the new shape (its before-image is kept and a rollback restores it byte for byte)" +
+          (columnsChange ? "; the application's reverse lookups must then read Reference → Alias → Document (seed 004)" : "")
+        : ""),
     steps: [
       {
         // Runs last in a rollback: drops the table the swap back retired, in its own short transaction.
@@ -242,20 +272,15 @@ export function referenceRebuildMigration(before: ReferenceShape, after: Referen
         down: DROP_RETIRED,
       },
       {
-        name: "stage",
-        kind: "ddl",
-        description: `create ${STAGE_SCHEMA}.reference (${to} leaves, ${after.aliasKey}) and the mirror trigger on dms.reference`,
-        lock: { mode: "ShareRowExclusive", on: "dms.reference parent + leaves (CREATE TRIGGER; blocks writes briefly)", brief: true },
+        // Runs after the swap back in a rollback: the 16 leaves get the reloptions they had before.
+        name: "leaf-options",
+        kind: "tuning",
+        description: "record the reloptions of the Reference leaves and their indexes (a rollback puts them back)",
+        lock: { mode: "none", on: "catalog read", brief: true },
         transactional: true,
-        done: { sql: `SELECT (${rebuilt}) OR ${TRIGGER_PRESENT} AS done` },
         beforeImage: LEAF_RELOPTIONS_IMAGE,
-        up: [stageStatement(before, after, o)],
+        up: [],
         down: [
-          // Last step of a rollback: the 16-leaf copy staged by "swap"'s down goes back in (or an abandoned
-          // forward staging is dropped), then the leaves get their reloptions back.
-          swapStatement(after, before),
-          // Functions of the earlier shape (a no-op rewrite when the forward swap never happened).
-          ...functionsFor(before),
           {
             forEach: {
               rows: {
@@ -264,7 +289,25 @@ export function referenceRebuildMigration(before: ReferenceShape, after: Referen
               statements: [{ sql: `ALTER TABLE {{leaf:qualified}} RESET (${AUTOVACUUM_KEYS.join(", ")})` }],
             },
           },
-          { forEach: { rows: "beforeImage", statements: [{ sql: "ALTER {{kind:keyword}} {{rel:qualified}} SET ({{key:keyword}} = {{value:number}})" }] } },
+          { forEach: { rows: "beforeImage", statements: [{ sql: "ALTER {{kind:keyword}} {{rel:qualified}} SET ({{key:keyword}} = {{value:option}})" }] } },
+        ],
+      },
+      {
+        name: "stage",
+        kind: "ddl",
+        description: `create ${STAGE_SCHEMA}.reference (${to} leaves, ${after.aliasKey}) and the mirror trigger on dms.reference`,
+        lock: { mode: "ShareRowExclusive", on: "dms.reference parent + leaves (CREATE TRIGGER; blocks writes briefly)", brief: true },
+        transactional: true,
+        done: { sql: `SELECT (${rebuilt}) OR ${TRIGGER_PRESENT} AS done` },
+        // InsertReferences as it was before this migration (the DMS's own on an adopted database).
+        beforeImage: INSERT_REFERENCES_IMAGE,
+        up: [stageStatement(before, after, o)],
+        down: [
+          // The copy staged by "swap"'s down goes back in (or an abandoned forward staging is dropped), and in
+          // the same transaction the function as it was, replayed from the before-image byte for byte (a
+          // no-op rewrite when the forward swap never happened).
+          swapStatement(after, before),
+          RESTORE_INSERT_REFERENCES,
         ],
       },
       {
@@ -308,7 +351,8 @@ export function referenceRebuildMigration(before: ReferenceShape, after: Referen
         transactional: true,
         done: { sql: `SELECT ${rebuilt} AS done` },
         // The functions switch in the same transaction as the table (they name the Alias key column).
-        up: [swapStatement(before, after), ...functionsFor(after)],
+        // A partition-only rebuild leaves the function alone (the application's own, on an adopted database).
+        up: [swapStatement(before, after), ...(keyChange || columnsChange ? functionsFor(after) : [])],
         // First step of a rollback: stage the original shape again (only if the forward swap happened).
         down: [stageStatement(after, before, o)],
       },

@@ -1,6 +1,8 @@
 // Validation queries for the DMS write path: each returns a count of problems (0 = as expected). They make the
 // baseline adoption of an existing database a checked statement rather than a leap of faith.
 import type { ValidationCheck } from "../../types";
+import { expectedIndexFacts } from "./dms-catalog";
+import { INSERT_REFERENCES_IDENTITY, INSERT_REFERENCES_RESULT } from "./functions";
 import { ALIAS_PARTITIONS, DOCUMENT_PARTITIONS, type ReferenceShape } from "./shape";
 
 function leafCount(table: string, expected: number): ValidationCheck {
@@ -15,26 +17,7 @@ function leafCount(table: string, expected: number): ValidationCheck {
 
 /** The partitioned indexes of a shape, as table:index (the table named for messages, the index for lookups). */
 export function expectedIndexes(shape: ReferenceShape): string[] {
-  return [
-    "document:document_pkey",
-    "document:ux_document_documentuuid",
-    "alias:alias_pkey",
-    "alias:ux_alias_referentialid",
-    "alias:ix_alias_documentid",
-    "reference:reference_pkey",
-    "reference:ix_reference_parentdocumentid",
-    ...(shape.referencedDocumentColumns ? ["reference:ix_reference_referenceddocumentid"] : []),
-    shape.aliasKey === "ReferentialId" ? "reference:ix_reference_referentialid" : "reference:ix_reference_aliasid",
-  ];
-}
-
-/** The functions sqlfleet's write path defines (regprocedure signatures). */
-export function expectedFunctions(): string[] {
-  return [
-    "dms.insertreferences(bigint[], smallint[], uuid[], smallint[])",
-    "dms.referencingdocuments(bigint, smallint)",
-    "dms.referencingresourcenames(uuid, smallint)",
-  ];
+  return expectedIndexFacts(shape).map((i) => `${i.table}:${i.name}`);
 }
 
 /** Partitioned indexes that must exist and be valid. */
@@ -75,11 +58,10 @@ function foreignKeysPresent(shape: ReferenceShape): ValidationCheck {
 
 function functionsPresent(): ValidationCheck {
   return {
-    name: "InsertReferences and the reverse lookups exist",
+    name: "InsertReferences exists with the DMS's result",
     sql: {
-      sql: `SELECT (to_regprocedure('dms.insertreferences(bigint[], smallint[], uuid[], smallint[])') IS NULL)::int
-                 + (to_regprocedure('dms.referencingdocuments(bigint, smallint)') IS NULL)::int
-                 + (to_regprocedure('dms.referencingresourcenames(uuid, smallint)') IS NULL)::int AS missing`,
+      sql: `SELECT (coalesce(pg_get_function_result(to_regprocedure($1)), '') <> $2)::int AS missing`,
+      params: [INSERT_REFERENCES_IDENTITY, INSERT_REFERENCES_RESULT],
     },
   };
 }

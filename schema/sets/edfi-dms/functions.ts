@@ -1,7 +1,9 @@
-// dms.InsertReferences and the two reverse-lookup reads, rendered for a ReferenceShape. The call signature and
-// the result never change between shapes, so the application (and our tests) see the same contract before and
-// after tuning: one call per upsert, the parent's references replaced (delete-then-insert), and the
-// referential ids that match no Alias returned (in uuid order) with nothing written.
+// dms.InsertReferences rendered for a ReferenceShape: sqlfleet's own body with the DMS's contract (the DMS
+// defines this one function; its signature and result column `ReferentialId` are the application's API). The
+// contract never changes between shapes: one call per upsert, the parent's references replaced
+// (delete-then-insert), and the referential ids that match no Alias returned with nothing written. A database
+// adopted from the DMS keeps its own definition until a tuning step must change it; that step keeps the
+// before-image and its rollback replays it. The reverse lookups are the application's reads (reverse-lookups.ts).
 import type { ReferenceShape } from "./shape";
 
 const SIGNATURE = `dms.InsertReferences(
@@ -79,64 +81,27 @@ END`
   ${insertStatement(shape)};
 END`;
   return `CREATE OR REPLACE FUNCTION ${SIGNATURE}
-RETURNS TABLE (InvalidReferentialId uuid)
+RETURNS TABLE (ReferentialId uuid)
 LANGUAGE plpgsql AS $fn$
 ${body}
 $fn$`;
 }
 
-/** The Reference rows pointing at a document, by the denormalised columns or through Alias. */
-function referencesOf(shape: ReferenceShape, docId: string, docKey: string): string {
-  if (shape.referencedDocumentColumns) {
-    return `dms.Reference r WHERE r.ReferencedDocumentPartitionKey = ${docKey} AND r.ReferencedDocumentId = ${docId}`;
-  }
-  const aliasJoin =
-    shape.aliasKey === "ReferentialId"
-      ? "r.ReferentialPartitionKey = a.ReferentialPartitionKey AND r.ReferentialId = a.ReferentialId"
-      : "r.ReferentialPartitionKey = a.ReferentialPartitionKey AND r.AliasId = a.Id";
-  return `dms.Alias a JOIN dms.Reference r ON ${aliasJoin} WHERE a.DocumentPartitionKey = ${docKey} AND a.DocumentId = ${docId}`;
-}
-
-/** Reverse lookup 1 (seed: "referencing documents by (DocumentId, DocumentPartitionKey)"). */
-export function referencingDocumentsSql(shape: ReferenceShape): string {
-  return `CREATE OR REPLACE FUNCTION dms.ReferencingDocuments(documentId bigint, documentPartitionKey smallint)
-RETURNS TABLE (ParentDocumentId bigint, ParentDocumentPartitionKey smallint)
-LANGUAGE sql STABLE AS $fn$
-  SELECT DISTINCT r.ParentDocumentId, r.ParentDocumentPartitionKey
-    FROM ${referencesOf(shape, "$1", "$2")}
-   ORDER BY 1, 2
-$fn$`;
-}
-
-/** Reverse lookup 2 (seed: "referencing resource names by DocumentUuid"). */
-export function referencingResourceNamesSql(shape: ReferenceShape): string {
-  const refs = shape.referencedDocumentColumns
-    ? "dms.Reference r ON r.ReferencedDocumentPartitionKey = d.DocumentPartitionKey AND r.ReferencedDocumentId = d.Id"
-    : shape.aliasKey === "ReferentialId"
-      ? `dms.Alias a ON a.DocumentPartitionKey = d.DocumentPartitionKey AND a.DocumentId = d.Id
-    JOIN dms.Reference r ON r.ReferentialPartitionKey = a.ReferentialPartitionKey AND r.ReferentialId = a.ReferentialId`
-      : `dms.Alias a ON a.DocumentPartitionKey = d.DocumentPartitionKey AND a.DocumentId = d.Id
-    JOIN dms.Reference r ON r.ReferentialPartitionKey = a.ReferentialPartitionKey AND r.AliasId = a.Id`;
-  return `CREATE OR REPLACE FUNCTION dms.ReferencingResourceNames(documentUuid uuid, documentPartitionKey smallint)
-RETURNS TABLE (ResourceName varchar)
-LANGUAGE sql STABLE AS $fn$
-  SELECT DISTINCT p.ResourceName
-    FROM dms.Document d
-    JOIN ${refs}
-    JOIN dms.Document p ON p.DocumentPartitionKey = r.ParentDocumentPartitionKey AND p.Id = r.ParentDocumentId
-   WHERE d.DocumentPartitionKey = $2 AND d.DocumentUuid = $1
-   ORDER BY 1
-$fn$`;
-}
-
 /** Every function of the write path for a shape, in creation order. */
 export function functionsSql(shape: ReferenceShape): string[] {
-  return [insertReferencesSql(shape), referencingDocumentsSql(shape), referencingResourceNamesSql(shape)];
+  return [insertReferencesSql(shape)];
 }
 
-/** Catalog identities of the functions (for before-images and comparisons). */
-export const FUNCTION_IDENTITIES = [
-  `dms.insertreferences(${INSERT_REFERENCES_ARGS})`,
-  "dms.referencingdocuments(bigint, smallint)",
-  "dms.referencingresourcenames(uuid, smallint)",
-] as const;
+/** Catalog identity of InsertReferences (for before-images and comparisons). */
+export const INSERT_REFERENCES_IDENTITY = `dms.insertreferences(${INSERT_REFERENCES_ARGS})`;
+
+/** The result the application reads (pg_get_function_result). */
+export const INSERT_REFERENCES_RESULT = "TABLE(referentialid uuid)";
+
+/** Before-image of InsertReferences: its definition exactly as the catalog prints it, for a byte-for-byte restore. */
+export const INSERT_REFERENCES_IMAGE = {
+  sql: `SELECT pg_get_functiondef(p) AS def FROM to_regprocedure('${INSERT_REFERENCES_IDENTITY}') AS p WHERE p IS NOT NULL`,
+};
+
+/** Replays the before-image captured by INSERT_REFERENCES_IMAGE (one row, or none if there was no function). */
+export const RESTORE_INSERT_REFERENCES = { forEach: { rows: "beforeImage" as const, statements: [{ sql: "{{def:functiondef}}" }] } };

@@ -13,9 +13,10 @@ export interface SeedOptions {
 export async function seedDocuments(c: ClientBase, o: SeedOptions): Promise<void> {
   if (!Number.isInteger(o.documents) || o.documents < 2) throw new Error(`edfi workload: documents must be an integer ≥ 2; got ${o.documents}`);
   await c.query(
-    `INSERT INTO dms.Document (DocumentPartitionKey, DocumentUuid, ResourceName, ResourceVersion, IsDescriptor, ProjectName, EdfiDoc, LastModifiedTraceId)
+    `INSERT INTO dms.Document (DocumentPartitionKey, DocumentUuid, ResourceName, ResourceVersion, IsDescriptor, ProjectName, EdfiDoc,
+                               SecurityElements, LastModifiedTraceId)
      SELECT (get_byte(uuid_send(u), 15) % 16)::smallint, u, 'Resource' || (g % 24), '5.2.0', g % 10 = 0, 'Ed-Fi',
-            jsonb_build_object('id', u, 'n', g, 'name', 'doc ' || g), 'seed'
+            jsonb_build_object('id', u, 'n', g, 'name', 'doc ' || g), '{"Namespace": [], "EducationOrganization": []}'::jsonb, 'seed'
        FROM generate_series(1, $1::int) g, LATERAL (SELECT md5('document-' || g)::uuid AS u) x
       ORDER BY g`,
     [o.documents],
@@ -90,11 +91,15 @@ export function nextCall(data: WorkloadData, rnd: () => number, min = 3, max = 1
   };
 }
 
+/** The application's call; `ReferentialId` is the DMS's result column. */
 export const INSERT_REFERENCES_CALL =
-  "SELECT InvalidReferentialId::text AS id FROM dms.InsertReferences($1::bigint[], $2::smallint[], $3::uuid[], $4::smallint[])";
+  "SELECT ReferentialId::text AS id FROM dms.InsertReferences($1::bigint[], $2::smallint[], $3::uuid[], $4::smallint[])";
 
-/** Calls InsertReferences; returns the invalid referential ids it reported (empty on success). */
+/**
+ * Calls InsertReferences; returns the distinct invalid referential ids it reported, sorted (empty on success).
+ * The DMS's own definition reports them in input order with repeats; the contract is the set.
+ */
 export async function insertReferences(c: ClientBase, call: InsertCall): Promise<string[]> {
   const r = await c.query<{ id: string }>(INSERT_REFERENCES_CALL, [call.parentIds, call.parentKeys, call.referentialIds, call.referentialKeys]);
-  return r.rows.map((x) => x.id);
+  return [...new Set(r.rows.map((x) => x.id))].sort();
 }
