@@ -143,4 +143,18 @@ describe("PostgreSQL statements of fhir-partitioning", () => {
     expect(renderTemplate("SET ({{k:keyword}} = {{v:number}})", { k: "fillfactor", v: "90" }, postgresDialect)).toBe("SET (fillfactor = 90)");
     expect(() => renderTemplate("SELECT {{missing}}", {}, postgresDialect)).toThrow(/template column "missing" is missing/);
   });
+
+  it("renders reloption values as numbers or words, nothing else", () => {
+    expect(renderTemplate("SET ({{k:keyword}} = {{v:option}})", { k: "autovacuum_enabled", v: "true" }, postgresDialect)).toBe("SET (autovacuum_enabled = true)");
+    expect(renderTemplate("SET ({{k:keyword}} = {{v:option}})", { k: "fillfactor", v: "70" }, postgresDialect)).toBe("SET (fillfactor = 70)");
+    expect(() => renderTemplate("SET (x = {{v:option}})", { v: "1); DROP TABLE t; --" }, postgresDialect)).toThrow(/invalid number/);
+    expect(() => renderTemplate("SET (x = {{v:option}})", { v: "on; DROP" }, postgresDialect)).toThrow();
+  });
+
+  it("replays a captured function definition only as a whole CREATE OR REPLACE FUNCTION statement", () => {
+    const def = "CREATE OR REPLACE FUNCTION dms.insertreferences(a bigint[])\n RETURNS TABLE(referentialid uuid)\n LANGUAGE plpgsql\nAS $$ BEGIN /* {{not a token}} */ RETURN; END $$\n";
+    expect(renderTemplate("{{def:functiondef}}", { def }, postgresDialect)).toBe(def);
+    expect(() => renderTemplate("SELECT 1; {{def:functiondef}}", { def }, postgresDialect)).toThrow(/must be the whole statement/);
+    expect(() => renderTemplate("{{def:functiondef}}", { def: "DROP TABLE dms.reference" }, postgresDialect)).toThrow(/not a CREATE OR REPLACE FUNCTION/);
+  });
 });

@@ -51,6 +51,9 @@ export function shapePrecondition(): { name: string; sql: SqlStatement } {
     UNION ALL
     SELECT 2, tbl, name, format('index dms.%s.%s: expected %s, found %s', tbl, name, coalesce(e.def, 'no such index'), coalesce(a.def, 'nothing'))
       FROM exp_idx e FULL JOIN act_idx a USING (tbl, name) WHERE e.def IS DISTINCT FROM a.def AND to_regclass('dms.' || tbl) IS NOT NULL
+       -- Further indexes on Document (the DMS's later scripts add its read indexes) are not ours: sqlfleet never
+       -- rebuilds Document. On Alias and Reference every index must be known, or a rebuild would lose it.
+       AND NOT (e.def IS NULL AND tbl = 'document')
     UNION ALL
     SELECT 3, tbl, name, format('constraint dms.%s.%s: expected %s, found %s', tbl, name, coalesce(e.def, 'no such constraint'), coalesce(a.def, 'nothing'))
       FROM exp_con e FULL JOIN act_con a USING (tbl, name) WHERE e.def IS DISTINCT FROM a.def AND to_regclass('dms.' || tbl) IS NOT NULL
