@@ -12,6 +12,7 @@ import { postgresDialect } from "../schema/dialects/postgres";
 import { applySet } from "../schema/runner";
 import { buildSet } from "../schema/sets";
 import { edfiServerParameters } from "../schema/sets/edfi-dms-tuning/server-parameters";
+import { createDmsShapedDatabase } from "../test/edfi/dms-fixture";
 import { loadWorkloadData, nextCall, prng, seedDocuments, INSERT_REFERENCES_CALL, type WorkloadData } from "../schema/sets/edfi-dms/workload";
 
 const DOCUMENTS = Number(process.env.EDFI_BENCH_DOCUMENTS ?? 8_000);
@@ -32,9 +33,17 @@ interface Phase {
   template?: string;
   /** Reload the server with edfiServerParameters (those this PostgreSQL knows) for the phase. */
   serverParameters?: boolean;
+  /**
+   * "dms": start from the write path built as the DMS's deploy scripts build it (test/edfi/dms-fixture.ts, with
+   * the application's InsertReferences) and adopted by edfi-dms, instead of sqlfleet's fresh create.
+   */
+  origin?: "dms";
 }
 
 const TEMPLATE_64 = "edfi_seed_64";
+const TEMPLATE_DMS = "edfi_seed_dms";
+const REAL_BASELINE = "real DMS shape: baseline (application's InsertReferences)";
+const REAL_TUNED = "real DMS shape: tuned (0001+0002+0004)";
 
 const PHASES: Phase[] = [
   { label: "baseline (seed 004 schema)" },
@@ -45,6 +54,8 @@ const PHASES: Phase[] = [
   { label: "tuned + server parameters", options: {}, serverParameters: true },
   { label: "tuned + AliasId (0005, online rebuild)", options: { aliasId: true } },
   { label: "tuned + 64 partitions (0006, online rebuild)", template: TEMPLATE_64 },
+  { label: REAL_BASELINE, origin: "dms" },
+  { label: REAL_TUNED, options: {}, origin: "dms" },
 ];
 
 interface PhaseResult {
@@ -76,15 +87,16 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
   }
 }
 
-async function prepareTemplate(server: EmbeddedPostgresHandle): Promise<void> {
-  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${TEMPLATE}`));
-  const session = await postgresDialect.connect({ engine: "postgres", url: server.urlFor(TEMPLATE) });
+async function prepareTemplate(server: EmbeddedPostgresHandle, name = TEMPLATE, origin?: "dms"): Promise<void> {
+  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${name}`));
+  if (origin === "dms") await withClient(server.urlFor(name), (c) => createDmsShapedDatabase(c));
+  const session = await postgresDialect.connect({ engine: "postgres", url: server.urlFor(name) });
   try {
     await applySet(session, buildSet("edfi-dms", "postgres"));
   } finally {
     await session.close();
   }
-  await withClient(server.urlFor(TEMPLATE), async (c) => {
+  await withClient(server.urlFor(name), async (c) => {
     await seedDocuments(c, { documents: DOCUMENTS, referencesPerDocument: REFS_PER_DOC });
     await c.query("VACUUM (ANALYZE)");
   });
@@ -92,14 +104,14 @@ async function prepareTemplate(server: EmbeddedPostgresHandle): Promise<void> {
 
 /** Database name of a phase's prepared copy (tuned once; every round clones it). */
 function phaseTemplate(phase: Phase, i: number): string {
-  return phase.template ?? (phase.options ? `edfi_tuned_${i}` : TEMPLATE);
+  return phase.template ?? (phase.options ? `edfi_tuned_${i}` : phase.origin === "dms" ? TEMPLATE_DMS : TEMPLATE);
 }
 
 /** Clones the seed and applies the phase's tuning, once per run, so rounds only copy files. */
 async function preparePhase(server: EmbeddedPostgresHandle, phase: Phase, i: number): Promise<void> {
   if (phase.template || !phase.options) return;
   const db = phaseTemplate(phase, i);
-  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${db} TEMPLATE ${TEMPLATE}`));
+  await withClient(server.url, (c) => c.query(`CREATE DATABASE ${db} TEMPLATE ${phase.origin === "dms" ? TEMPLATE_DMS : TEMPLATE}`));
   await applyPhase(server.urlFor(db), phase);
 }
 
@@ -299,6 +311,7 @@ export async function run(): Promise<void> {
         `every run on a fresh copy of the same seeded database`,
     );
     await prepareTemplate(server);
+    await prepareTemplate(server, TEMPLATE_DMS, "dms");
     await prepareTemplate64(server);
     for (let i = 0; i < PHASES.length; i++) await preparePhase(server, PHASES[i], i);
     const byPhase: PhaseResult[][] = PHASES.map(() => []);
@@ -308,13 +321,21 @@ export async function run(): Promise<void> {
         byPhase[i].push(await measure(server, PHASES[i], phaseTemplate(PHASES[i], i), round * PHASES.length + k));
       }
     }
-    const results = PHASES.map((p, i) => summarise(p.label, byPhase[i], byPhase[0]));
+    const realBase = byPhase[PHASES.findIndex((p) => p.label === REAL_BASELINE)];
+    const results = PHASES.map((p, i) => summarise(p.label, byPhase[i], p.origin === "dms" ? realBase : byPhase[0]));
     printTable(results);
     const tuned = results.find((r) => r.label.includes("= tuned"));
     if (tuned) {
       console.log(
         `tuned / baseline insert throughput: ${tuned.ratio.toFixed(2)}× median of ${ROUNDS} paired rounds ` +
           `(${tuned.ratioMin.toFixed(2)}-${tuned.ratioMax.toFixed(2)}; target ≥ 1.15×)`,
+      );
+    }
+    const real = results.find((r) => r.label === REAL_TUNED);
+    if (real) {
+      console.log(
+        `real DMS shape, tuned / the application's own InsertReferences: ${real.ratio.toFixed(2)}× median of ${ROUNDS} paired rounds ` +
+          `(${real.ratioMin.toFixed(2)}-${real.ratioMax.toFixed(2)}; target ≥ 1.15×)`,
       );
     }
   } finally {
