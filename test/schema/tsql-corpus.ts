@@ -48,8 +48,10 @@ function setStatements(): TsqlStatement[] {
   const steps = set.migrations.flatMap((m) =>
     m.steps.flatMap((s) => staticStatements(mssqlDialect, s).map((sql, i) => ({ key: `set ${m.id}/${s.name} #${i + 1}`, sql }))),
   );
-  // The text the version check runs through sp_executesql (a string literal inside its batch).
-  return [...steps, { key: "set 0001-resource-store/fhir-schema-version (sp_executesql text)", sql: fhirSchemaVersionQuery() }];
+  // The set's read-only preconditions, and the text the version precondition runs through sp_executesql (a
+  // string literal inside its batch).
+  const preconditions = (set.preconditions ?? []).map((p) => ({ key: `set precondition/${p.name}`, sql: p.sql.sql }));
+  return [...preconditions, ...steps, { key: "set precondition/FHIR server schema version (sp_executesql text)", sql: fhirSchemaVersionQuery() }];
 }
 
 function stagingStatements(): TsqlStatement[] {

@@ -24,7 +24,6 @@ describe("T-SQL of fhir-partitioning (SQL Server)", () => {
 
   it("has statements to check", () => {
     expect(steps.map((x) => x.s.name)).toEqual([
-      "fhir-schema-version",
       "resource-type",
       "partition-scheme",
       "resource",

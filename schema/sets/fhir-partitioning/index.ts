@@ -4,6 +4,8 @@ import type { Engine, MigrationSet, MigrationSetDefinition } from "../../types";
 import { parseFhirPartitioningOptions } from "./options";
 import { postgresMigrations } from "./postgres";
 import { mssqlMigrations } from "./mssql";
+import { fhirResourceShapePrecondition, fhirSchemaVersionPrecondition } from "./fhir-server-schema";
+import { postgresStorePrecondition } from "./postgres-store-shape";
 
 export const fhirPartitioning: MigrationSetDefinition = {
   name: "fhir-partitioning",
@@ -20,6 +22,9 @@ export const fhirPartitioning: MigrationSetDefinition = {
       description: fhirPartitioning.description,
       options: { conformanceTypes: options.conformanceTypes },
       migrations: engine === "postgres" ? postgresMigrations(options) : mssqlMigrations(options),
+      // Read-only, before the ledger exists: a database whose store is not the shape the steps expect is refused.
+      preconditions:
+        engine === "postgres" ? [postgresStorePrecondition()] : [fhirSchemaVersionPrecondition(), fhirResourceShapePrecondition()],
     };
   },
 };

@@ -8,7 +8,6 @@
 // ResourceTypeId with ≤ 4,000-row batches (1, 2, 3) and a sweep (10); type names travel as a JSON parameter.
 import type { LockSpec, Migration, MigrationStep } from "../../types";
 import type { FhirPartitioningOptions } from "./options";
-import { fhirResourceShapeCheck, fhirSchemaVersionCheck } from "./fhir-server-schema";
 
 const lock = (mode: string, on: string, brief: boolean, scans = false): LockSpec => ({ mode, on, brief, scans });
 
@@ -65,17 +64,6 @@ function resourceStore(): Migration {
     id: "0001-resource-store",
     description: "FHIR resource store shaped like the FHIR server's dbo.Resource (created only when absent; existing stores are adopted)",
     steps: [
-      {
-        // First, before anything is created: a FHIR server database of a version this set was not checked
-        // against is refused (its dbo.Resource may differ from the shape the probes below expect).
-        name: "fhir-schema-version",
-        kind: "validate",
-        description: "refuse a FHIR server schema (dbo.SchemaVersion) of a version fhir-partitioning was not checked against, or a dbo.Resource of another shape",
-        lock: lock("Sch-S / IS", "dbo.SchemaVersion", true),
-        transactional: false,
-        up: [],
-        checks: [fhirSchemaVersionCheck(), fhirResourceShapeCheck()],
-      },
       {
         name: "resource-type",
         kind: "ddl",
