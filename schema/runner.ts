@@ -108,6 +108,16 @@ async function refuseWrongDatabase(session: DbSession, set: ChecksummedSet): Pro
   }
 }
 
+/** What a failed migration had changed (steps that ran, per the ledger) and how to undo it. */
+async function changedSoFar(ledger: Ledger, set: ChecksummedSet, m: Migration): Promise<string> {
+  const ran = (await ledger.steps(set.name, m.id)).filter((s) => s.state === "done" && s.kind !== "validate").map((s) => s.name);
+  const changed = ran.length > 0 ? `Changed before the failure: ${m.id} steps ${ran.join(", ")}` : `${m.id} changed nothing (every step was already present)`;
+  const undo = m.irreversible
+    ? `${m.id} is irreversible: fix the cause and re-run apply`
+    : `undo with \`sqlfleet schema rollback --set ${set.name}\` (reverse order, idempotent, data kept), or fix the cause and re-run apply`;
+  return `${changed}; ${undo}`;
+}
+
 function stepKey(set: ChecksummedSet, m: Migration, i: number, s: MigrationStep) {
   return { setName: set.name, migrationId: m.id, stepNo: i + 1, name: s.name, kind: s.kind };
 }
@@ -216,7 +226,7 @@ async function applyMigration(ctx: Ctx, m: Migration, seq: number, result: RunRe
             failures = await runChecks(ctx, m, step, result.validation);
           }
         }
-        if (failures.length > 0) throw runnerError("validation-failed", `${set.name}/${m.id}: validation failed: ${failures.join("; ")}`);
+        if (failures.length > 0) throw runnerError("validation-failed", `${set.name}/${m.id}: validation failed: ${failures.join("; ")}. ${await changedSoFar(ledger, set, m)}`);
         await ledger.event(set.name, m.id, "validated", result.validation);
         await ledger.setStep(key, "done");
         ctx.emit({ type: "step", migrationId: m.id, step: step.name, state: "done" });

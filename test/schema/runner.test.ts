@@ -231,6 +231,10 @@ describe("validation gates completion; repair sweep; throttling; lock timeouts",
     await s.query("UPDATE fhir.resource SET partition_id = 1 WHERE resource_surrogate_id = (SELECT min(r.resource_surrogate_id) FROM fhir.resource r JOIN fhir.resource_type t USING (resource_type_id) WHERE t.name = 'Patient')");
     await expect(applySet(s, fhirSet())).rejects.toMatchObject({ kind: "validation-failed" });
     await expect(applySet(s, fhirSet())).rejects.toThrow(/other_rows_in_partition_1 = 1 \(expected 0\)/);
+    // The report says what the migration had changed and how to undo it.
+    await expect(applySet(s, fhirSet())).rejects.toThrow(
+      /Changed before the failure: 0002-lightweight-partitioning steps partition-table, partition-id-column, .*conformance-backfill; undo with `sqlfleet schema rollback --set fhir-partitioning`/,
+    );
     const st = await setStatus(s, "fhir-partitioning", fhirSet());
     expect(st.migrations[1].state).toBe("failed");
     expect(st.migrations[1].error).toMatch(/validation failed/);
