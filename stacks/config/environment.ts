@@ -2,6 +2,7 @@
 // Ed-Fi PostgreSQL. Shape checks in zod, then the limits-table checks (pool sizes, region pairs).
 import { z } from "zod";
 import { CMK_KEY_SIZES, describeVCoreChoices, HYPERSCALE_VCORES, KNOWN_REGIONS, MIN_FAILOVER_GRACE_MINUTES, poolSize, REGION_PAIRS, SHORT_TERM_RETENTION_DAYS } from "../../placement/limits";
+import { WEEKDAYS } from "../notices/window";
 import { zoneRedundancyRefusal } from "../../placement/zone-redundancy";
 import { ConfigError, problemsFromZod, type ConfigProblem } from "./errors";
 import { boolish, NAMESPACE, numberish, tags, uuid } from "./shared";
@@ -42,6 +43,15 @@ export const EnvironmentConfigSchema = z
       })
       .strict()
       .default({ fillTarget: 0.8, horizonYears: 3, defaultGrowthPerYear: 0.25, hyperscaleVCores: 8, spread: 0.3 }),
+    /** The weekly slot customer notices announce for moves and disruptive changes (stacks/notices/window.ts). */
+    noticeWindow: z
+      .object({
+        weekday: z.enum(WEEKDAYS),
+        startUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM in UTC, e.g. 22:00"),
+        hours: z.number().int().min(1).max(24),
+      })
+      .strict()
+      .optional(),
     cmk: z
       .object({ keyType: z.enum(["RSA", "RSA-HSM"]).default("RSA-HSM"), keySize: z.number().int().default(3072) })
       .strict()

@@ -20,6 +20,8 @@ export interface ResourceChange {
   reasons: string[];
   steps: string[];
   dataLoss: boolean;
+  /** The database leaves its failover group for the change (DR is gone until it is re-added and seeded). */
+  leavesFailoverGroup?: boolean;
   /** The Azure name (databaseName, elasticPoolName, serverName, failoverGroupName) when the inputs carry one. */
   azureName?: string;
   /** CMK, zone redundancy or a failover partner switched on after deployment, as Azure documents it. */
@@ -133,6 +135,7 @@ export function diffPlans(
       steps: c.steps,
       dataLoss: c.dataLoss,
       ...named(r),
+      ...(c.requiresLeavingFailoverGroup ? { leavesFailoverGroup: true } : {}),
       ...(switched.length > 0 ? { later: switched } : {}),
     });
   }
