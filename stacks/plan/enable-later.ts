@@ -55,8 +55,9 @@ export function laterChanges(old: PlanResource, r: PlanResource, ctx: LaterConte
       const cmkBefore = !!str(a.encryptionProtector);
       const cmkAfter = !!str(b.encryptionProtector);
       if (cmkBefore !== cmkAfter) out.push(cmkDatabaseLater(name, cmkAfter, !!(inFogBefore ?? inFogAfter)));
-      // Pooled databases take the pool's zone redundancy; only single databases carry the flag.
-      if (!b.elasticPoolId && a.zoneRedundant !== true && b.zoneRedundant === true) out.push(zoneRedundancyLater(name, tierOf(b.sku, "GeneralPurpose"), str(b.location)));
+      // Pooled databases take the pool's zone redundancy; only a single database that stays single carries the flag
+      // (a migration out of a pool into Hyperscale sets it as part of that one-way change, placement/resize.ts).
+      if (!a.elasticPoolId && !b.elasticPoolId && a.zoneRedundant !== true && b.zoneRedundant === true) out.push(zoneRedundancyLater(name, tierOf(b.sku, "GeneralPurpose"), str(b.location)));
       if (!inFogBefore && inFogAfter) out.push(failoverPartnerLater(name, inFogAfter, cmkAfter));
       break;
     }
