@@ -42,10 +42,11 @@ export function registerPlanCommands(program: Command, deps: CliDeps = defaultDe
         const fleet = deps.openFleet();
         const report = await runPlan(stack, { fleet, configFile: flags.config, against: flags.against, skipPolicies: flags.policies === false });
         const notices = planNotices(flags, report, fleet);
-        if (notices) report.warnings.push(`notices: ${notices.notices.length} written to ${notices.dir}${notices.notices.length > 0 ? ` (${notices.notices.map((n) => n.customer.stack).join(", ")})` : ""}`);
+
         if (flags.out) writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
-        if (flags.json) printJson(report);
+        if (flags.json) printJson(notices ? { ...report, notices: notices.files } : report);
         else printPlan(report);
+        if (notices && !flags.json) console.log(`notices: ${notices.notices.length} written to ${notices.dir}${notices.notices.length > 0 ? ` (${notices.notices.map((n) => n.customer.stack).join(", ")})` : ""}`);
         process.exitCode = report.exitCode;
       } catch (e) {
         reportFailure(e, !!flags.json);

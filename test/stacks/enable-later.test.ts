@@ -73,7 +73,7 @@ describe("enabling later: zone redundancy", () => {
   }, 120_000);
 
   it("refuses a zone-redundant pool in a region without availability zones, naming the region and the tier (config, exit 2)", () => {
-    const raw = { ...rawFromConfigMap(readConfigMap(stackFilePath("prod"))), region: "northcentralus", secondaryRegion: "southcentralus" };
+    const raw: Record<string, unknown> = { ...rawFromConfigMap(readConfigMap(stackFilePath("prod"))), region: "northcentralus", secondaryRegion: "southcentralus" };
     let e: unknown;
     try {
       parseEnvironmentConfig("prod", raw);
