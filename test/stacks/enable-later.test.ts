@@ -58,6 +58,14 @@ describe("enabling later: zone redundancy", () => {
     expect(report.warnings.some((w) => /^brief-reconnect: zone redundancy switched on for GeneralPurpose pool gp-01/.test(w))).toBe(true);
     // The other pools did not change.
     expect(report.diff!.find((c) => c.azureName === "gp-02")).toBeUndefined();
+    // An environment's pool change reaches the customers with a database in that pool, once per database.
+    const written = planNotices({ notices: path.join(tmp, "notices-zr"), against: "prod-gp01-no-zr.json" }, report, new Fleet(), new Date("2026-12-03T12:00:00Z"))!;
+    expect(written.notices.map((n) => n.customer.stack)).toEqual(["prod-fortis", "prod-maxhealthcare"]);
+    const mh = written.notices.find((n) => n.customer.stack === "prod-maxhealthcare")!;
+    expect(mh.changes.map((c) => c.database)).toEqual(["maxhealthcare-fhir", "maxhealthcare-dicom"]);
+    expect(mh.severity).toBe("reconnect");
+    expect(mh.changes[0].what).toMatch(/^sql:ElasticPool gp-01: zoneRedundant change \(maxhealthcare-fhir is in pool gp-01\)$/);
+    expect(mh.changes[0].warnings[0]).toMatch(/zone redundancy switched on for GeneralPurpose pool gp-01/);
   }, 120_000);
 
   it("a Hyperscale database switched to zone-redundant is a replacement (fixed at creation), with the redeploy steps", async () => {
