@@ -2,6 +2,7 @@
 import * as sql from "@pulumi/azure-native/sql";
 import * as pulumi from "@pulumi/pulumi";
 import { describeVCoreChoices, HYPERSCALE_MAX_HA_REPLICAS, isValidPerDatabaseVCores, poolSize } from "../placement/limits";
+import { zoneRedundancyRefusal } from "../placement/zone-redundancy";
 import { diagnosticSetting, metricAlerts, validateAlerts } from "./diagnostics";
 import { lockResource, withTags } from "./options";
 import { EDITION_SKU_PREFIX, gbToBytes } from "./sizes";
@@ -54,6 +55,10 @@ export function validateElasticPoolArgs(name: string, args: ElasticPoolArgs) {
   if (args.haReplicas !== undefined) {
     v.check(hyperscale, "haReplicas", args.haReplicas, "only for Hyperscale pools (GP/BC replicas are built in)");
     v.intRange("haReplicas", args.haReplicas, 0, HYPERSCALE_MAX_HA_REPLICAS);
+  }
+  if (args.zoneRedundant ?? !hyperscale) {
+    const refusal = zoneRedundancyRefusal(args.server?.location, args.edition);
+    v.check(!refusal, "zoneRedundant", args.zoneRedundant ?? !hyperscale, refusal ?? "");
   }
   if (args.licenseType !== undefined) v.oneOf("licenseType", args.licenseType, ["LicenseIncluded", "BasePrice"]);
   v.oneOf("lock", args.lock ?? "None", ["CanNotDelete", "ReadOnly", "None"]);

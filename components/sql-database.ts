@@ -9,6 +9,7 @@ import {
   maxDatabaseGbInPool,
   SHORT_TERM_RETENTION_DAYS,
 } from "../placement/limits";
+import { zoneRedundancyRefusal } from "../placement/zone-redundancy";
 import { diagnosticSetting, metricAlerts, validateAlerts } from "./diagnostics";
 import { dataOptions, withTags } from "./options";
 import { gbToBytes } from "./sizes";
@@ -102,6 +103,8 @@ export function validateSqlDatabaseArgs(name: string, args: SqlDatabaseArgs): Re
     if (p.serverless) v.numRange("placement.serverless.minVCores", p.serverless.minVCores, 0.5, p.vCores, " vCores");
     if (p.maxSizeGb !== undefined) v.intRange("placement.maxSizeGb", p.maxSizeGb, 1, HYPERSCALE_MAX_DATABASE_GB);
     if (zoneRedundant) {
+      const refusal = zoneRedundancyRefusal(args.server?.location, "Hyperscale");
+      v.check(!refusal, "zoneRedundant", zoneRedundant, refusal ?? "");
       v.check(ha >= 1, "placement.haReplicas", ha, "at least 1 for a zone-redundant Hyperscale database (or zoneRedundant: false)");
       v.check(redundancy === "Zone" || redundancy === "GeoZone", "backupRedundancy", redundancy, `"Zone" or "GeoZone" for a zone-redundant Hyperscale database`);
     }

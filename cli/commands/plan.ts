@@ -6,7 +6,9 @@ import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
 import { failoverMembership, resourceFacts } from "../../stacks/plan/summary";
 import { runPlan, type PlanReport } from "../../stacks/plan/run";
+import { InputError } from "../../stacks/config/errors";
 import type { PlanResource } from "../../stacks/plan/snapshot";
+import { checkNoticeFlags, planNotices } from "../../stacks/notices/commands";
 import { defaultDeps, type CliDeps } from "../deps";
 import { reportFailure } from "../errors";
 import { heading, printJson, table, verdict } from "../format";
@@ -17,6 +19,8 @@ interface PlanFlags {
   json?: boolean;
   out?: string;
   policies?: boolean;
+  notices?: string;
+  window?: string;
 }
 
 export function registerPlanCommands(program: Command, deps: CliDeps = defaultDeps): void {
@@ -29,12 +33,20 @@ export function registerPlanCommands(program: Command, deps: CliDeps = defaultDe
     .option("--out <file>", "also write the plan as JSON to this file (a baseline for a later --against)")
     .option("--no-policies", "skip the policy pack")
     .option("--json", "print the plan as JSON")
+    .option("--notices <dir>", "with --against: write one notice per affected customer to <dir> (<stack>.md and <stack>.json)")
+    .option("--window <interval>", "the planned window the notices announce, ISO-8601 <start>/<end> or <start>/<duration> (default: the environment's noticeWindow, else Saturday 22:00 UTC for 4 h)")
     .action(async (stack: string, flags: PlanFlags) => {
       try {
-        const report = await runPlan(stack, { fleet: deps.openFleet(), configFile: flags.config, against: flags.against, skipPolicies: flags.policies === false });
+        checkNoticeFlags(flags);
+        if (flags.notices && !flags.against) throw new InputError("--notices", "needs --against <baseline>: notices describe the changes against a baseline");
+        const fleet = deps.openFleet();
+        const report = await runPlan(stack, { fleet, configFile: flags.config, against: flags.against, skipPolicies: flags.policies === false });
+        const notices = planNotices(flags, report, fleet);
+
         if (flags.out) writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
-        if (flags.json) printJson(report);
+        if (flags.json) printJson(notices ? { ...report, notices: notices.files } : report);
         else printPlan(report);
+        if (notices && !flags.json) console.log(`notices: ${notices.notices.length} written to ${notices.dir}${notices.notices.length > 0 ? ` (${notices.notices.map((n) => n.customer.stack).join(", ")})` : ""}`);
         process.exitCode = report.exitCode;
       } catch (e) {
         reportFailure(e, !!flags.json);

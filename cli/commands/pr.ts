@@ -4,6 +4,7 @@ import chalk from "chalk";
 import type { Command } from "commander";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { runPrCheck, type PrReport } from "../../stacks/pr/run";
+import { checkNoticeFlags, prNotices } from "../../stacks/notices/commands";
 import { repoRoot } from "../../stacks/pr/git";
 import { reportFailure } from "../errors";
 import { printJson } from "../format";
@@ -31,14 +32,20 @@ export function registerPrCommands(program: Command): void {
     .option("--out <file>", "write the output to this file instead of stdout")
     .option("--summary <file>", "also append the Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)")
     .option("--acknowledge-data-loss <stack[:resource]...>", "accept a data-losing replacement/deletion in <stack> (or of one resource; '*' for all)")
-    .action(async (flags: { base: string; repo: string; format: string; out?: string; summary?: string; acknowledgeDataLoss?: string[] }) => {
+    .option("--notices <dir>", "write one notice per affected customer to <dir> (<stack>.md and <stack>.json)")
+    .option("--window <interval>", "the planned window the notices announce (ISO-8601 interval; default: the environment's noticeWindow, else Saturday 22:00 UTC for 4 h)")
+    .action(async (flags: { base: string; repo: string; format: string; out?: string; summary?: string; acknowledgeDataLoss?: string[]; notices?: string; window?: string }) => {
       if (!(FORMATS as readonly string[]).includes(flags.format)) {
         console.error(chalk.red(`--format ${flags.format}: allowed ${FORMATS.join(", ")}`));
         process.exitCode = 2;
         return;
       }
       try {
-        const report = await runPrCheck({ repo: repoRoot(flags.repo), base: flags.base, acknowledged: flags.acknowledgeDataLoss ?? [] });
+        checkNoticeFlags(flags);
+        const repo = repoRoot(flags.repo);
+        const report = await runPrCheck({ repo, base: flags.base, acknowledged: flags.acknowledgeDataLoss ?? [] });
+        const notices = prNotices(flags, report, repo);
+        if (notices) console.error(`notices: ${notices.notices.length} written to ${notices.dir}`);
         const text = render(report, flags.format as Format);
         if (flags.summary) appendFileSync(flags.summary, prMarkdown(report));
         if (flags.out) writeFileSync(flags.out, text);

@@ -2,6 +2,8 @@
 // Ed-Fi PostgreSQL. Shape checks in zod, then the limits-table checks (pool sizes, region pairs).
 import { z } from "zod";
 import { CMK_KEY_SIZES, describeVCoreChoices, HYPERSCALE_VCORES, KNOWN_REGIONS, MIN_FAILOVER_GRACE_MINUTES, poolSize, REGION_PAIRS, SHORT_TERM_RETENTION_DAYS } from "../../placement/limits";
+import { WEEKDAYS } from "../notices/window";
+import { zoneRedundancyRefusal } from "../../placement/zone-redundancy";
 import { ConfigError, problemsFromZod, type ConfigProblem } from "./errors";
 import { boolish, NAMESPACE, numberish, tags, uuid } from "./shared";
 
@@ -41,6 +43,15 @@ export const EnvironmentConfigSchema = z
       })
       .strict()
       .default({ fillTarget: 0.8, horizonYears: 3, defaultGrowthPerYear: 0.25, hyperscaleVCores: 8, spread: 0.3 }),
+    /** The weekly slot customer notices announce for moves and disruptive changes (stacks/notices/window.ts). */
+    noticeWindow: z
+      .object({
+        weekday: z.enum(WEEKDAYS),
+        startUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM in UTC, e.g. 22:00"),
+        hours: z.number().int().min(1).max(24),
+      })
+      .strict()
+      .optional(),
     cmk: z
       .object({ keyType: z.enum(["RSA", "RSA-HSM"]).default("RSA-HSM"), keySize: z.number().int().default(3072) })
       .strict()
@@ -104,6 +115,14 @@ export function environmentRuleProblems(cfg: EnvironmentConfig): ConfigProblem[]
   cfg.pools.forEach((pool, i) => {
     if (seen.has(pool.name)) p.push({ key: k(`pools[${i}].name`), value: pool.name, allowed: "pool names must be unique" });
     seen.add(pool.name);
+    if (pool.zoneRedundant) {
+      // The secondary's pools copy the primary's settings, so both regions need availability zones.
+      const pair = cfg.secondaryRegion === REGION_PAIRS[cfg.region] ? cfg.secondaryRegion : undefined;
+      for (const [where, region] of [["region", cfg.region], ["secondaryRegion", pair]] as const) {
+        const refusal = region ? zoneRedundancyRefusal(region, pool.edition) : undefined;
+        if (refusal) p.push({ key: k(`pools[${i}].zoneRedundant`), value: true, allowed: `${where} ${region}: ${refusal}` });
+      }
+    }
     const row = poolSize(pool.edition, pool.vCores);
     if (!row) {
       p.push({ key: k(`pools[${i}].vCores`), value: pool.vCores, allowed: `${pool.edition} pools come in ${describeVCoreChoices(pool.edition)} vCores` });

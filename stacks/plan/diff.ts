@@ -1,7 +1,9 @@
 // The diff between a baseline (a previous plan or a stack export) and a new plan, each change classified as
 // Azure will treat it: databases through placement/resize.ts; other resources by their create-only inputs.
 import { CLASS_SEVERITY, classifyResize, type ChangeClass, type ResizeClassification } from "../../placement/resize";
+import type { LaterBehaviour, LaterClassification } from "../../placement/enable-later";
 import type { PoolEdition } from "../../placement/limits";
+import { laterChanges, laterContext } from "./enable-later";
 import type { PlanResource } from "./snapshot";
 import { databaseState, failoverMembership } from "./summary";
 
@@ -18,6 +20,25 @@ export interface ResourceChange {
   reasons: string[];
   steps: string[];
   dataLoss: boolean;
+  /** The database leaves its failover group for the change (DR is gone until it is re-added and seeded). */
+  leavesFailoverGroup?: boolean;
+  /** The Azure name (databaseName, elasticPoolName, serverName, failoverGroupName) when the inputs carry one. */
+  azureName?: string;
+  /** CMK, zone redundancy or a failover partner switched on after deployment, as Azure documents it. */
+  later?: LaterClassification[];
+}
+
+/** The plan-level warning lines of a diff: one per feature switched on later (seed 003). */
+export function laterWarnings(changes: readonly ResourceChange[]): string[] {
+  return changes.flatMap((c) => (c.later ?? []).map((l) => `${l.behaviour}: ${l.warning} (${l.source})`));
+}
+
+const LATER_CLASS: Record<LaterBehaviour, ChangeClass> = { online: "online", "brief-reconnect": "online", replacement: "replacement", "not-supported": "online" };
+
+const AZURE_NAME_KEYS = ["databaseName", "elasticPoolName", "serverName", "failoverGroupName", "vaultName", "keyName"];
+function azureName(r: PlanResource): string | undefined {
+  for (const k of AZURE_NAME_KEYS) if (typeof r.inputs[k] === "string") return r.inputs[k] as string;
+  return undefined;
 }
 
 /** Inputs Azure cannot change in place (x-ms-mutability without update, research/azure-sql.md §3.7). */
@@ -43,6 +64,11 @@ function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): st
   return [...keys].filter((k) => stable(a[k]) !== stable(b[k])).sort();
 }
 
+const named = (r: PlanResource) => {
+  const n = azureName(r);
+  return n ? { azureName: n } : {};
+};
+
 export function diffPlans(
   before: readonly PlanResource[],
   after: readonly PlanResource[],
@@ -55,11 +81,12 @@ export function diffPlans(
   const afterUrns = new Set(after.flatMap((r) => { const b = baselineOf(r); return b ? [r.urn, b.urn] : [r.urn]; }));
   const fogsBefore = failoverMembership(before);
   const fogsAfter = failoverMembership(after);
+  const later = laterContext(after, fogsBefore, fogsAfter, poolEditions);
   const changes: ResourceChange[] = [];
   for (const r of after) {
     const old = baselineOf(r);
     if (!old) {
-      changes.push({ urn: r.urn, type: r.type, name: r.name, op: "create", classification: "create", changed: [], reasons: ["new resource"], steps: [], dataLoss: false });
+      changes.push({ urn: r.urn, type: r.type, name: r.name, op: "create", classification: "create", changed: [], reasons: ["new resource"], steps: [], dataLoss: false, ...named(r) });
       continue;
     }
     const changed = changedKeys(old.inputs, r.inputs);
@@ -82,6 +109,20 @@ export function diffPlans(
           }
         : { classification: "online", requiresLeavingFailoverGroup: false, dataLoss: false, reasons: [`${changed.join(", ")} changed: online update`], steps: [] };
     }
+    const switched = laterChanges(old, r, later);
+    if (switched.length > 0) {
+      // Switched on later: at least as severe as Azure documents it; its reasons and steps join the change's.
+      const base: ResizeClassification = c ?? { classification: "none", requiresLeavingFailoverGroup: false, dataLoss: false, reasons: [], steps: [] };
+      const cls = switched.reduce<ChangeClass>((w, l) => (CLASS_SEVERITY[LATER_CLASS[l.behaviour]] > CLASS_SEVERITY[w] ? LATER_CLASS[l.behaviour] : w), base.classification);
+      const replaced = cls === "replacement" && base.classification !== "replacement";
+      c = {
+        ...base,
+        classification: cls,
+        dataLoss: base.dataLoss || replaced,
+        reasons: [...base.reasons, ...switched.map((l) => `${l.behaviour}: ${l.warning}`)],
+        steps: base.steps.length > 0 ? base.steps : switched.flatMap((l) => l.steps),
+      };
+    }
     if (!c || c.classification === "none") continue;
     changes.push({
       urn: r.urn,
@@ -93,6 +134,9 @@ export function diffPlans(
       reasons: c.reasons,
       steps: c.steps,
       dataLoss: c.dataLoss,
+      ...named(r),
+      ...(c.requiresLeavingFailoverGroup ? { leavesFailoverGroup: true } : {}),
+      ...(switched.length > 0 ? { later: switched } : {}),
     });
   }
   for (const r of before) {
@@ -108,6 +152,7 @@ export function diffPlans(
       reasons: [r.retainOnDelete ? "removed from the stack; retained in Azure (retainOnDelete)" : data ? "deleted with its data" : "deleted"],
       steps: [],
       dataLoss: data && !r.retainOnDelete,
+      ...named(r),
     });
   }
   const rank = (c: ResourceChange) => (c.classification === "create" ? 0.5 : c.classification === "delete" ? 3.5 : CLASS_SEVERITY[c.classification]);

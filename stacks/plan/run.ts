@@ -6,7 +6,7 @@ import { readJsonFile } from "../fleet";
 import { Fleet } from "../fleet-model";
 import { recordStack } from "../record-stack";
 import { databaseDecisions, poolDecisions, type DatabaseDecision, type FleetMember, type PoolDecision } from "./decisions";
-import { diffPlans, type ResourceChange } from "./diff";
+import { diffPlans, laterWarnings, type ResourceChange } from "./diff";
 import { resourcesFromFile, snapshotRecording, type PlanResource } from "./snapshot";
 import { evaluatePolicies } from "../../policies/runner";
 
@@ -79,6 +79,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
     const baseline = resourcesFromFile(readJsonFile(opts.against), opts.against);
     const editions = new Map<string, PoolEdition>(envCfg.pools.map((p) => [p.name, p.edition]));
     diff = diffPlans(baseline, resources, editions, { now: opts.now });
+    warnings.push(...laterWarnings(diff));
   }
   return {
     stack,

@@ -8,7 +8,7 @@ import type { PoolEdition } from "../../placement/limits";
 import { ConfigError } from "../config/errors";
 import { listStacks, loadEnvironmentConfig, stackFilePath } from "../fleet";
 import { stackKind } from "../config/shared";
-import { diffPlans, type ResourceChange } from "../plan/diff";
+import { diffPlans, laterWarnings, type ResourceChange } from "../plan/diff";
 import { EXIT, runPlan, type PolicyDiagnostic } from "../plan/run";
 import { affectedStacks } from "./affected";
 import { changedFiles, materializeBaseStacks, resolveRef } from "./git";
@@ -89,7 +89,7 @@ async function checkStack(stack: string, because: string, repo: string, baseDir:
     const editions = new Map<string, PoolEdition>(loadEnvironmentConfig(env, envFile).pools.map((p) => [p.name, p.edition]));
     out.changes = diffPlans(base?.resources ?? [], head?.resources ?? [], editions);
     out.diagnostics = head?.policy.diagnostics ?? [];
-    out.warnings.push(...(head?.warnings ?? []));
+    out.warnings.push(...(head?.warnings ?? []), ...laterWarnings(out.changes));
     out.unacknowledged = out.changes.filter((c) => c.dataLoss && (c.classification === "replacement" || c.classification === "delete") && !isAcknowledged(stack, c, acks));
   } catch (e) {
     if (!isConfig(e)) throw e;
