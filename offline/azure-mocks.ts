@@ -14,6 +14,8 @@ const NAMESPACES: Record<string, string> = {
   authorization: "Microsoft.Authorization",
   monitor: "Microsoft.Insights",
   insights: "Microsoft.Insights",
+  applicationinsights: "Microsoft.Insights",
+  storage: "Microsoft.Storage",
   operationalinsights: "Microsoft.OperationalInsights",
   network: "Microsoft.Network",
   resources: "Microsoft.Resources",
