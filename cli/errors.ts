@@ -12,8 +12,8 @@ export const EXIT = { ok: 0, failed: 1, invalidInput: 2 } as const;
 
 export type FailureClass = "invalid-input" | "validation-failed" | "unexpected";
 
-/** Runner refusals (schema/runner.ts `runnerError`) are validation failures, not crashes. */
-const VALIDATION_KINDS = new Set(["checksum-mismatch", "validation-failed", "runner-busy"]);
+/** Runner refusals (schema/runner.ts `runnerError`) and a failed log export are failures, not crashes. */
+const VALIDATION_KINDS = new Set(["checksum-mismatch", "validation-failed", "runner-busy", "export-failed"]);
 
 export function classify(e: unknown): FailureClass {
   // A database of the wrong shape for the set is invalid input: the runner refused it before changing anything.

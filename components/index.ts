@@ -9,6 +9,8 @@ export * from "./elastic-pool";
 export * from "./sql-database";
 export * from "./failover-group";
 export * from "./monitoring";
+export * from "./audit-workbook";
+export * from "./audit-export";
 export * from "./rotating-credential";
 export * from "./postgres-server";
 export * from "./workspace";

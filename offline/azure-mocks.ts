@@ -14,6 +14,8 @@ const NAMESPACES: Record<string, string> = {
   authorization: "Microsoft.Authorization",
   monitor: "Microsoft.Insights",
   insights: "Microsoft.Insights",
+  applicationinsights: "Microsoft.Insights",
+  storage: "Microsoft.Storage",
   operationalinsights: "Microsoft.OperationalInsights",
   network: "Microsoft.Network",
   resources: "Microsoft.Resources",
@@ -34,7 +36,8 @@ function lowerFirst(s: string): string {
 
 /** The resource's own Azure name: the `<type>Name` input azure-native uses, else the Pulumi name. */
 function azureName(typeName: string, inputs: Record<string, unknown>, fallback: string): string {
-  const keys = [`${lowerFirst(typeName)}Name`, "name", "resourceName"];
+  // A storage account's name input is `accountName` (not `storageAccountName`).
+  const keys = [`${lowerFirst(typeName)}Name`, ...(typeName === "StorageAccount" ? ["accountName"] : []), "name", "resourceName"];
   for (const k of keys) {
     const v = inputs[k];
     if (typeof v === "string" && v.length > 0) return v;

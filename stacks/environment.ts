@@ -4,6 +4,8 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerManagedKey, ElasticPool, Monitoring, PostgresServer, SqlServer, type EntraAdmin } from "../components";
+import { AuditExport } from "../components/audit-export";
+import { auditWorkbook } from "../components/audit-workbook";
 import { privateEndpoint } from "../components/private-endpoint";
 import { REGION_PAIRS } from "../placement/limits";
 import { poolSpec } from "../placement/pools";
@@ -25,6 +27,7 @@ export function environmentNames(env: string, cfg: Pick<EnvironmentConfig, "name
     primaryServer: `sql-${cfg.namePrefix}-${env}-${cfg.region}`,
     secondaryServer: cfg.secondaryRegion ? `sql-${cfg.namePrefix}-${env}-${cfg.secondaryRegion}` : undefined,
     postgres: `psql-${cfg.namePrefix}-${env}-edfi`,
+    auditStorage: `st${cfg.namePrefix}${env}audit`.replace(/[^a-z0-9]/g, "").slice(0, 24),
   };
 }
 
@@ -39,6 +42,9 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
   const rg = new resources.ResourceGroup("rg", { resourceGroupName: names.resourceGroup, location: cfg.region, tags }, { protect });
   const monitoring = new Monitoring("monitoring", { resourceGroupName: rg.name, location: cfg.region, workspaceName: names.workspace, retentionInDays: cfg.logRetentionDays, tags });
   const diagnostics = monitoring.diagnostics;
+  // Browse (workbook) and download (continuous JSON-lines export to storage) the audit log: seed 003.
+  auditWorkbook("audit-workbook", { resourceGroupName: rg.name, location: cfg.region, workspaceId: monitoring.workspaceId, environment: env, tags }, { parent: monitoring });
+  new AuditExport("audit-export", { resourceGroupName: rg.name, location: cfg.region, accountName: names.auditStorage, workspaceName: monitoring.workspaceName, workspaceRetentionDays: cfg.logRetentionDays, deprovision: cfg.deprovision, tags }, { parent: monitoring });
 
   const primaryNet = regionNetwork("primary", {
     resourceGroupName: rg.name,

@@ -4,6 +4,7 @@
 import chalk from "chalk";
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
+import { workbookLinks } from "../../stacks/plan/links";
 import { failoverMembership, resourceFacts } from "../../stacks/plan/summary";
 import { runPlan, type PlanReport } from "../../stacks/plan/run";
 import { InputError } from "../../stacks/config/errors";
@@ -60,6 +61,7 @@ function printPlan(r: PlanReport): void {
   console.log(`${heading(`Plan for stack ${r.stack}`)} ${chalk.dim(`(${r.kind}, ${r.configFile})`)}`);
   console.log(chalk.dim("Offline: the real stack program under Pulumi's mocks; no Azure, no Pulumi CLI.\n"));
   printTree(r.resources);
+  printWorkbookLinks(r.resources);
   console.log();
   printDecisions(r);
   console.log();
@@ -103,6 +105,13 @@ function printTree(resources: PlanResource[]): void {
   };
   for (const root of children.get(undefined) ?? []) visit(root, 0);
   console.log(chalk.dim(`+ ${resources.length - shown.length} supporting resources (diagnostic settings, TDE, retention policies, network, RBAC, alerts, ...)`));
+}
+
+function printWorkbookLinks(resources: PlanResource[]): void {
+  for (const w of workbookLinks(resources)) {
+    console.log(`${chalk.bold("Audit workbook:")} ${w.displayName} ${chalk.dim(w.id)}`);
+    console.log(`  ${w.portalUrl}${w.placeholderSubscription ? chalk.dim(" (offline plan: placeholder subscription; the workbook name is the deployed one)") : ""}`);
+  }
 }
 
 function printDecisions(r: PlanReport): void {

@@ -54,6 +54,15 @@ const cases: [string, number, string | RegExp][] = [
   ["schema plan --set nosuch", 2, '--set "nosuch" is unknown'],
   ["schema apply --set fhir-partitioning --demo-resources -3", 2, "--demo-resources"],
   ["schema status", 2, "required option '--set <name>'"],
+  ["logs export --help", 0, ""],
+  ["logs export prod --to 2026-01-02", 2, "required option '--from <iso>'"],
+  ["logs export prod --from 2026-02-30 --to 2026-03-02", 2, '--from = "2026-02-30" is not an ISO 8601 date'],
+  ["logs export prod --from 2026-01-02 --to 2026-01-01", 2, "--to (2026-01-01T00:00:00.000Z) must be after --from"],
+  ["logs export prod --from 2026-01-01 --to 2026-01-02 --query logins", 2, "--query"],
+  ["logs export prod --from 2026-01-01 --to 2026-01-02 --format xml", 2, "--format"],
+  ["logs export prod --from 2026-01-01 --to 2026-01-02 --window-hours 0", 2, "--window-hours"],
+  ["logs export prod --from 2026-01-01 --to 2026-01-02", 2, "--workspace-id is required: the id (GUID) of log-sqlfprod-prod in rg-sqlfprod-prod"],
+  ["logs export prod-nosuch --from 2026-01-01 --to 2026-01-02", 2, "Pulumi.prod-nosuch.yaml: no such stack config file"],
 ];
 
 describe("exit codes of every command", () => {
