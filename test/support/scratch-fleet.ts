@@ -40,10 +40,16 @@ function withDatabase(url: string, db: string): string {
 }
 
 /**
- * Writes the stack files and creates one empty database per customer (`<prefix>_<customer>-fhir`) on the server of
- * `adminUrl`; `seed(url, i)` fills each. `dispose()` drops the databases and removes the directory.
+ * Writes the stack files and creates one database per customer (`<prefix>_<customer>-fhir`) on the server of
+ * `adminUrl`: empty, or a copy of `opts.template`; `seed(url, i)` then fills each. `dispose()` drops the databases
+ * and removes the directory.
  */
-export async function createScratchFleet(adminUrl: string, customers: ScratchCustomer[], seed: (url: string, index: number) => Promise<void>): Promise<ScratchFleet> {
+export async function createScratchFleet(
+  adminUrl: string,
+  customers: ScratchCustomer[],
+  seed: (url: string, index: number) => Promise<void>,
+  opts: { template?: string } = {},
+): Promise<ScratchFleet> {
   const root = mkdtempSync(path.join(os.tmpdir(), "sqlfleet-scratch-fleet-"));
   writeFileSync(path.join(root, `Pulumi.${SCRATCH_ENV}.yaml`), readFileSync(path.join(PROJECT_ROOT, `Pulumi.${SCRATCH_ENV}.yaml`), "utf8"));
   for (const c of customers) writeFileSync(path.join(root, `Pulumi.${SCRATCH_ENV}-${c.customer}.yaml`), customerYaml(c));
@@ -64,7 +70,7 @@ export async function createScratchFleet(adminUrl: string, customers: ScratchCus
   };
   try {
     for (const c of customers) {
-      await admin.query(`CREATE DATABASE "${databaseOf(c.customer)}"`);
+      await admin.query(`CREATE DATABASE "${databaseOf(c.customer)}"${opts.template ? ` TEMPLATE "${opts.template}"` : ""}`);
       created.push(databaseOf(c.customer));
     }
   } finally {
