@@ -25,7 +25,7 @@ export function buildProgram(deps: CliDeps = defaultDeps): Command {
   registerRebalanceCommands(program, deps);
   registerDeployCommands(program);
   registerPolicyCommands(program);
-  registerSchemaCommands(program);
+  registerSchemaCommands(program, deps);
   registerPrCommands(program);
   registerLogsCommands(program, deps);
   return program;

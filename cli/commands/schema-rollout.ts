@@ -1,11 +1,13 @@
 // `sqlfleet schema rollout <env> --set <set>` and `sqlfleet schema status <env> --set <set>`: one migration set over
 // every database of an environment (from the committed stack files), in waves, pool-aware, resumable from the
-// databases' own ledgers. Connections: the embedded PostgreSQL (demo databases) by default, like the other
-// schema commands; --entra for the servers named in the stack files; --url-template for any other server.
+// databases' own ledgers. Connections: the embedded PostgreSQL (demo databases) by default, like `schema apply`
+// without --url; --entra for the servers named in the stack files; --url-template for any other server.
 import chalk from "chalk";
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { InputError } from "../../stacks/config/errors";
+import { PROJECT_ROOT } from "../../stacks/fleet-files";
 import { entraConnector, templateConnector, type FleetConnector } from "../../schema/fleet/connect";
 import { openEmbeddedFleet } from "../../schema/fleet/embedded";
 import { fleetStatus, rollout } from "../../schema/fleet/rollout";
@@ -14,6 +16,8 @@ import type { FleetTarget } from "../../schema/fleet/types";
 import { planWaves } from "../../schema/fleet/waves";
 import { DEFAULT_CONFORMANCE_TYPES } from "../../schema/sets/fhir-partitioning/options";
 import { setNames } from "../../schema/sets";
+import { defaultDeps, type CliDeps } from "../deps";
+import { reportFailure } from "../errors";
 import { jsonWatcher, lineWatcher, ttyWatcher, type FleetWatcher } from "../fleet-watch";
 import { printJson, table } from "../format";
 
@@ -30,19 +34,18 @@ export interface FleetFlags {
   perPool?: string;
   report?: string;
   json?: boolean;
-  /** Test/operator override of where the stack files are (default: the project root). */
-  stacksDir?: string;
+  /** Where the Pulumi.<stack>.yaml files are (default: the project root). */
+  root?: string;
 }
 
-/** Bad input: exit 2, nothing started. */
-function usage(message: string): Error & { kind: "usage" } {
-  return Object.assign(new Error(message), { kind: "usage" as const });
-}
+/** The connection default, said the same way in --help, the README and the command's first line. */
+export const CONNECTION_HELP =
+  "connections: without --url-template/--entra, the embedded PostgreSQL under .sqlfleet/ (each customer database becomes a demo database <env>_<database>), like `schema apply` without --url; --entra for the Azure servers named in the stack files (Entra tokens, DefaultAzureCredential)";
 
 function intFlag(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
   if (raw === undefined) return dflt;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw usage(`${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InputError(name, `${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -54,23 +57,19 @@ interface Resolved {
 }
 
 /** Validates every flag and resolves targets before any database is touched. */
-async function resolve(env: string, f: FleetFlags, create: boolean): Promise<Resolved> {
-  if (!setNames().includes(f.set)) throw usage(`--set "${f.set}" is unknown; allowed: ${setNames().join(", ")}`);
-  if (f.urlTemplate && f.entra) throw usage("--url-template and --entra are exclusive");
+async function resolve(env: string, f: FleetFlags, create: boolean, deps: CliDeps): Promise<Resolved> {
+  if (!setNames().includes(f.set)) throw new InputError("--set", `--set "${f.set}" is unknown; allowed: ${setNames().join(", ")}`);
+  if (f.urlTemplate && f.entra) throw new InputError("--url-template", "--url-template and --entra are exclusive");
   const demo = intFlag("--demo-resources", f.demoResources, 20_000, 0, 100_000_000);
-  if (f.demoResources !== undefined && (f.urlTemplate || f.entra)) throw usage("--demo-resources only applies to the embedded default (omit --url-template/--entra)");
-  let targets: FleetTarget[];
-  try {
-    targets = fleetTargets(env, f.set, f.stacksDir ?? ROOT);
-  } catch (e) {
-    throw usage((e as Error).message);
-  }
+  if (f.demoResources !== undefined && (f.urlTemplate || f.entra)) throw new InputError("--demo-resources", "--demo-resources only applies to the embedded default (omit --url-template/--entra)");
+  // One Fleet for the whole command: each stack file is read and parsed once.
+  const targets = fleetTargets(deps.openFleet(f.root ?? PROJECT_ROOT), env, f.set);
   if (f.urlTemplate) {
     let c: FleetConnector;
     try {
       c = templateConnector(f.urlTemplate);
     } catch (e) {
-      throw usage((e as Error).message);
+      throw new InputError("--url-template", (e as Error).message);
     }
     return { targets, connector: c, note: c.describe, close: async () => undefined };
   }
@@ -83,23 +82,15 @@ async function resolve(env: string, f: FleetFlags, create: boolean): Promise<Res
   return { targets, connector: emb.connector, note, close: emb.close };
 }
 
-function fail(e: unknown, json: boolean): void {
-  const isUsage = (e as { kind?: string })?.kind === "usage";
-  const message = e instanceof Error ? e.message : String(e);
-  if (json) printJson({ error: isUsage ? "invalid-input" : "error", message });
-  else console.error(chalk.red(message));
-  process.exitCode = isUsage ? 2 : 1;
-}
-
 function watcherFor(json: boolean): FleetWatcher {
   if (json) return jsonWatcher();
   return process.stderr.isTTY ? ttyWatcher() : lineWatcher();
 }
 
-export function registerRolloutCommands(schema: Command): void {
+export function registerRolloutCommands(schema: Command, deps: CliDeps = defaultDeps): void {
   schema
     .command("rollout <env>")
-    .description("apply a set to every database of an environment: canary wave, then batches; one backfill per elastic pool; re-run to resume")
+    .description(`apply a set to every database of an environment: canary wave, then batches; one backfill per elastic pool; re-run to resume. ${CONNECTION_HELP}`)
     .requiredOption("--set <name>", `migration set (${setNames().join(", ")})`)
     .option("--canary <ids>", "comma-separated databases of the canary wave (default: the smallest)")
     .option("--batch-percent <p>", "size of each later wave, % of the fleet (1-100, default 25)")
@@ -108,6 +99,7 @@ export function registerRolloutCommands(schema: Command): void {
     .option("--url-template <url>", "connect to postgres://…/{database} (placeholders {database}, {customer}, {server}) instead of the embedded default")
     .option("--entra", "connect to the servers named in the stack files with Entra tokens (DefaultAzureCredential)")
     .option("--demo-resources <n>", "embedded default: resources seeded into each newly created demo database (default 20000)")
+    .option("--root <dir>", "directory holding the Pulumi.<stack>.yaml files", PROJECT_ROOT)
     .option("--report <file>", "write the outcome as JSON (output only; the ledgers stay the state)")
     .option("--json", "one JSON event per line on stdout")
     .action(async (env: string, f: FleetFlags) => {
@@ -123,12 +115,12 @@ export function registerRolloutCommands(schema: Command): void {
         const concurrency = intFlag("--concurrency", f.concurrency, 4, 1, 1000);
         const perPool = intFlag("--per-pool", f.perPool, 1, 1, 1000);
         const batchPercent = intFlag("--batch-percent", f.batchPercent, 25, 1, 100);
-        r = await resolve(env, f, true);
+        r = await resolve(env, f, true, deps);
         let waves;
         try {
           waves = planWaves(r.targets, { batchPercent, canary: f.canary?.split(",").map((s) => s.trim()).filter(Boolean) });
         } catch (e) {
-          throw usage((e as Error).message);
+          throw new InputError("--canary", (e as Error).message);
         }
         if (!json) console.error(chalk.dim(`${env}: ${r.targets.length} database(s), ${waves.length} wave(s); ${r.note}`));
         process.on("SIGINT", onSigint);
@@ -144,7 +136,7 @@ export function registerRolloutCommands(schema: Command): void {
         }
         if (res.state === "failed") process.exitCode = 1;
       } catch (e) {
-        fail(e, json);
+        reportFailure(e, json);
       } finally {
         process.off("SIGINT", onSigint);
         await r?.close();
@@ -153,11 +145,11 @@ export function registerRolloutCommands(schema: Command): void {
 }
 
 /** `schema status <env> --set <set>`: the fleet from the ledgers alone. */
-export async function fleetStatusAction(env: string, f: FleetFlags): Promise<void> {
+export async function fleetStatusAction(env: string, f: FleetFlags, deps: CliDeps = defaultDeps): Promise<void> {
   const json = Boolean(f.json);
   let r: Resolved | undefined;
   try {
-    r = await resolve(env, f, false);
+    r = await resolve(env, f, false, deps);
     const rows = await fleetStatus(r.targets, r.connector, f.set);
     if (json) return printJson({ env, set: f.set, databases: rows });
     console.error(chalk.dim(r.note));
@@ -165,7 +157,7 @@ export async function fleetStatusAction(env: string, f: FleetFlags): Promise<voi
     const done = rows.filter((x) => x.state === "completed").length;
     console.log(`${done}/${rows.length} completed`);
   } catch (e) {
-    fail(e, json);
+    reportFailure(e, json);
   } finally {
     await r?.close();
   }

@@ -17,7 +17,9 @@ import { engineOfUrl, openTarget } from "../../schema/target";
 import type { ChecksummedSet, RunnerEvent, RunResult, SetPlan } from "../../schema/types";
 import { reportFailure } from "../errors";
 import { heading, printJson, table } from "../format";
-import { fleetStatusAction, registerRolloutCommands, type FleetFlags } from "./schema-rollout";
+import { CONNECTION_HELP, fleetStatusAction, registerRolloutCommands, type FleetFlags } from "./schema-rollout";
+import { defaultDeps, type CliDeps } from "../deps";
+import { PROJECT_ROOT } from "../../stacks/fleet-files";
 import { InputError } from "../../stacks/config/errors";
 
 interface SchemaFlags {
@@ -168,7 +170,7 @@ function fail(e: unknown, json: boolean): void {
   reportFailure(e, json);
 }
 
-export function registerSchemaCommands(program: Command): void {
+export function registerSchemaCommands(program: Command, deps: CliDeps = defaultDeps): void {
   const schema = program.command("schema").description("online schema migrations (ledger, backfill, rollback) on a FHIR/DMS database");
   const common = (c: Command) =>
     c
@@ -214,11 +216,12 @@ export function registerSchemaCommands(program: Command): void {
       }
     });
 
-  common(schema.command("status [env]").description("the ledger: migrations, steps, backfill checkpoints, recent events; with <env>: every database of the environment"))
+  common(schema.command("status [env]").description(`the ledger: migrations, steps, backfill checkpoints, recent events; with <env>: every database of the environment, from their ledgers alone (${CONNECTION_HELP})`))
     .option("--url-template <url>", "with <env>: postgres://…/{database} instead of the embedded default")
     .option("--entra", "with <env>: the servers named in the stack files, Entra tokens")
+    .option("--root <dir>", "with <env>: directory holding the Pulumi.<stack>.yaml files", PROJECT_ROOT)
     .action(async (env: string | undefined, f: SchemaFlags & FleetFlags) => {
-    if (env !== undefined) return fleetStatusAction(env, f);
+    if (env !== undefined) return fleetStatusAction(env, f, deps);
     try {
       await withTarget(f, async (t, set) => {
         const st = await setStatus(t.session, set.name, set);
@@ -237,7 +240,7 @@ export function registerSchemaCommands(program: Command): void {
     }
   });
 
-  registerRolloutCommands(schema);
+  registerRolloutCommands(schema, deps);
 
   addStrategyOptions(common(schema.command("rollback").description("roll back in reverse order (idempotent; data is kept)"))).action(async (f: SchemaFlags) => {
     const p = progress(Boolean(f.json));

@@ -54,7 +54,7 @@ export async function openEmbeddedFleet(opts: { root: string; env: string; targe
   return {
     created,
     connector: {
-      describe: `embedded PostgreSQL (${path.join(opts.root, ".sqlfleet", "pg")}): each customer database is a demo database named ${opts.env}_<database>`,
+      describe: `embedded PostgreSQL (${path.join(opts.root, ".sqlfleet", "pg")}): each customer database is a demo database named ${opts.env}_<database> (--entra for the Azure servers of the stack files)`,
       open: (t) => pg.connect({ engine: "postgres", url: server.urlFor(embeddedName(opts.env, t)) }),
       redact: (text) => text,
     },

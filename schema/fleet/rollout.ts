@@ -42,20 +42,23 @@ export async function rollout(o: RolloutOptions): Promise<FleetResult> {
     shouldPause: o.shouldPause,
     onEvent: o.onEvent,
     probe: async (t) => (await ledgerState(o.connector, t, o.setName, o.options)) === "completed",
-    run: (t, hooks) =>
-      withSession(o.connector, t, async (s) => {
-        await o.beforeApply?.(t);
-        try {
+    run: async (t, hooks) => {
+      // Any error, the connection's included, is reported through the connector's redaction (no credentials).
+      const failed = (e: unknown) => ({ outcome: "failed" as const, rowsMoved: 0, error: o.connector.redact(e instanceof Error ? e.message : String(e)) });
+      try {
+        return await withSession(o.connector, t, async (s) => {
+          await o.beforeApply?.(t);
           const r = await applySet(s, buildSet(o.setName, s.dialect.engine, o.options ?? {}), {
             shouldPause: hooks.shouldPause,
             onEvent: (e: RunnerEvent) => hooks.onEvent(e),
             appliedBy: `sqlfleet schema rollout (${t.stack})`,
           });
-          return { outcome: r.state === "paused" ? "paused" : "completed", rowsMoved: r.rowsMoved };
-        } catch (e) {
-          return { outcome: "failed", rowsMoved: 0, error: o.connector.redact(e instanceof Error ? e.message : String(e)) };
-        }
-      }),
+          return { outcome: r.state === "paused" ? ("paused" as const) : ("completed" as const), rowsMoved: r.rowsMoved };
+        });
+      } catch (e) {
+        return failed(e);
+      }
+    },
   });
 }
 

@@ -1,9 +1,11 @@
-// The ONE module of the fleet rollout that reads the committed stack files (through stacks/). Everything else in
-// schema/fleet works on FleetTarget values, so a Fleet model can replace this file without touching the rest.
+// The ONE module of the fleet rollout that reads the committed stack files, through the command's Fleet model
+// (stacks/fleet-model.ts: each file read and parsed once per command). Everything else in schema/fleet works on
+// FleetTarget values.
 import { environmentNames } from "../../stacks/environment";
 import { customerNames } from "../../stacks/customer";
 import { EDFI_DMS_DATABASE } from "../../stacks/edfi-schema";
-import { loadEnvironmentConfig, loadFleet, PROJECT_ROOT, stackFilePath } from "../../stacks/fleet";
+import { InputError } from "../../stacks/config/errors";
+import type { Fleet } from "../../stacks/fleet-model";
 import type { FleetTarget } from "./types";
 
 /** Which databases a set applies to. */
@@ -11,19 +13,20 @@ const FHIR_SETS = new Set(["fhir-partitioning"]);
 const EDFI_SETS = new Set(["edfi-dms", "edfi-dms-tuning"]);
 
 /**
- * The rollout targets of `set` in environment `env`, from the committed Pulumi.<env>*.yaml files. Server FQDNs are
- * derived the way the environment program names its servers (Azure SQL: <name>.database.windows.net).
+ * The rollout targets of `set` in environment `env`, from the fleet's Pulumi.<env>*.yaml files. Server FQDNs are
+ * derived the way the environment program names its servers (Azure SQL: <name>.database.windows.net). A missing or
+ * invalid stack file is an InputError naming the file (exit 2), raised before any database is touched.
  */
-export function fleetTargets(env: string, set: string, root = PROJECT_ROOT): FleetTarget[] {
-  const envCfg = loadEnvironmentConfig(env, stackFilePath(env, root));
+export function fleetTargets(fleet: Fleet, env: string, set: string): FleetTarget[] {
+  if (!FHIR_SETS.has(set) && !EDFI_SETS.has(set)) throw new InputError("--set", `--set "${set}" has no fleet targets; allowed: ${[...FHIR_SETS, ...EDFI_SETS].join(", ")}`);
+  const envCfg = fleet.environmentConfig(env);
   const names = environmentNames(env, envCfg);
   if (EDFI_SETS.has(set)) {
     if (!envCfg.postgres?.enabled) return [];
     return [{ id: `${env}/edfi`, stack: env, customer: "(environment)", database: EDFI_DMS_DATABASE, engine: "postgres", serverFqdn: `${names.postgres}.postgres.database.azure.com`, pool: `postgres:${names.postgres}`, sizeGb: envCfg.postgres.storageGb }];
   }
-  if (!FHIR_SETS.has(set)) throw new Error(`--set "${set}" has no fleet targets; allowed: ${[...FHIR_SETS, ...EDFI_SETS].join(", ")}`);
-  const { members, invalid } = loadFleet(env, root);
-  if (invalid.length > 0) throw new Error(`invalid customer stack file(s): ${invalid.map((i) => `${stackFilePath(i.stack, root)}: ${i.error}`).join("; ")}`);
+  const { members, invalid } = fleet.members(env);
+  if (invalid.length > 0) throw new InputError(fleet.stackFile(invalid[0].stack), `invalid customer stack file(s), nothing was started: ${invalid.map((i) => i.error).join("; ")}`);
   const targets: FleetTarget[] = [];
   for (const { stack, cfg } of members) {
     const fhir = cfg.fhir;

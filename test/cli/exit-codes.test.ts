@@ -63,6 +63,16 @@ const cases: [string, number, string | RegExp][] = [
   ["logs export prod --from 2026-01-01 --to 2026-01-02 --window-hours 0", 2, "--window-hours"],
   ["logs export prod --from 2026-01-01 --to 2026-01-02", 2, "--workspace-id is required: the id (GUID) of log-sqlfprod-prod in rg-sqlfprod-prod"],
   ["logs export prod-nosuch --from 2026-01-01 --to 2026-01-02", 2, "Pulumi.prod-nosuch.yaml: no such stack config file"],
+  ["schema rollout dev", 2, "required option '--set <name>'"],
+  ["schema rollout dev --set nosuch", 2, '--set "nosuch" is unknown'],
+  ["schema rollout nosuchenv --set fhir-partitioning", 2, "Pulumi.nosuchenv.yaml: no such stack config file"],
+  ["schema rollout dev --set fhir-partitioning --concurrency 0", 2, "--concurrency must be an integer from 1 to 1000"],
+  ["schema rollout dev --set fhir-partitioning --url-template postgres://u:s3cret@127.0.0.1:1/fixed", 2, /--url-template must contain \{database\}; got postgres:\/\/u:\*\*\*@/],
+  ["schema rollout dev --set fhir-partitioning --url-template postgres://u:s3cret@127.0.0.1:1/{database} --canary nosuch", 2, "--canary nosuch is not a database of the fleet"],
+  // Every database unreachable (nothing listens on port 1): each one fails, the rollout reports and exits 1.
+  ["schema rollout dev --set fhir-partitioning --url-template postgres://u:s3cret@127.0.0.1:1/{database}", 1, /contoso\/contoso-fhir \[gp-01\] failed: .*ECONNREFUSED/],
+  ["schema status nosuchenv --set fhir-partitioning", 2, "Pulumi.nosuchenv.yaml: no such stack config file"],
+  ["schema status dev --set fhir-partitioning --url-template postgres://u:s3cret@127.0.0.1:1/{database} --entra", 2, "--url-template and --entra are exclusive"],
 ];
 
 describe("exit codes of every command", () => {
@@ -70,6 +80,12 @@ describe("exit codes of every command", () => {
     const exit = await runCli(line.split(" "));
     expect({ exit, stderr: stderr.join("\n") }).toMatchObject({ exit: code, stderr: expect.stringMatching(typeof names === "string" ? escape(names) : names) });
   }, 120_000);
+
+  it("schema rollout never prints a --url-template password, not even in a connection error", async () => {
+    expect(await runCli("schema rollout dev --set fhir-partitioning --url-template postgres://u:s3cret@127.0.0.1:1/{database}".split(" "))).toBe(1);
+    expect(stderr.join("\n")).toContain("ECONNREFUSED");
+    expect(stderr.join("\n")).not.toContain("s3cret");
+  });
 
   it("an unexpected crash prints one line and points at --debug; --debug prints the stack", async () => {
     // A config file that is a directory: reading it throws EISDIR, which is no input class sqlfleet knows.

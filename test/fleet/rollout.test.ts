@@ -4,13 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { templateConnector } from "../../schema/fleet/connect";
 import { fleetStatus, rollout } from "../../schema/fleet/rollout";
+import { setStatus } from "../../schema/plan";
 import { planWaves } from "../../schema/fleet/waves";
 import type { FleetEvent, FleetTarget } from "../../schema/fleet/types";
 import { adminUrl, createTestDatabase, type TestDatabase } from "../support/postgres";
-import { connect, one, seed } from "../schema/helpers";
+import { CONFORMANCE, connect, fhirSet, one, seed } from "../schema/helpers";
 
 const SET = "fhir-partitioning";
-const POOLS = ["gp-01", "gp-01", "gp-01", "gp-01", "gp-02", "gp-02", "gp-02", "bc-01", "bc-01", "bc-01", "hs", "hs"];
+// gp-01×4, gp-02×3, bc-01×3, 2 Hyperscale; interleaved so a wave of 3 (25 %) holds three different pools.
+const POOLS = ["gp-01", "gp-02", "bc-01", "hs", "gp-01", "gp-02", "bc-01", "hs", "gp-01", "gp-02", "bc-01", "gp-01"];
 
 let dbs: TestDatabase[] = [];
 let targets: FleetTarget[] = [];
@@ -136,32 +138,6 @@ describe("stop and resume (real PostgreSQL)", () => {
     dbs = [];
   });
 
-  it("a failure in wave 1 lets its running databases finish, starts no wave 2, and status shows it", async () => {
-    const waves = planWaves(targets, { batchPercent: 34 });
-    expect(waves.length).toBe(4);
-    const failing = waves[1].targets[0].id;
-    const rec = recorder();
-    const r = await rollout({
-      setName: SET,
-      waves,
-      connector: templateConnector(template()),
-      concurrency: 3,
-      perPool: 1,
-      onEvent: rec.onEvent,
-      beforeApply: async (t) => {
-        if (t.id === failing) throw new Error("injected failure for the test");
-      },
-    });
-    expect(r.state).toBe("failed");
-    expect(r.databases.find((d) => d.id === failing)).toMatchObject({ outcome: "failed", error: expect.stringContaining("injected") });
-    expect(rec.events.some((e) => e.type === "wave-start" && e.wave === 2)).toBe(false);
-    expect(r.databases.filter((d) => d.wave >= 2).every((d) => d.outcome === "not-started")).toBe(true);
-    // Databases of wave 1 that had started ran to completion (none was abandoned half-way).
-    for (const d of r.databases.filter((x) => x.wave === 1 && x.id !== failing && x.outcome !== "not-started")) expect(d.outcome).toBe("completed");
-    const status = new Map((await fleetStatus(targets, templateConnector(template()), SET)).map((s) => [s.id, s.state]));
-    for (const d of r.databases) expect(status.get(d.id), d.id).toBe(d.outcome === "completed" ? "completed" : "not-applied");
-  }, 300_000);
-
   it("a pause at a wave boundary, then a re-run, completes the fleet; finished databases are skipped by the ledger probe", async () => {
     const before = await Promise.all(dbs.map(fingerprint));
     const waves = planWaves(targets, { batchPercent: 34 });
@@ -188,5 +164,84 @@ describe("stop and resume (real PostgreSQL)", () => {
     for (const [pool, max] of rec.maxPerPool) expect(max, pool).toBe(1);
     expect(await Promise.all(dbs.map(fingerprint))).toEqual(before);
     expect((await fleetStatus(targets, templateConnector(template()), SET)).every((s) => s.state === "completed")).toBe(true);
+  }, 300_000);
+});
+
+/** Every database's state read directly from its own ledger (what `schema status` must agree with). */
+async function ledgerStates(): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < dbs.length; i++) {
+    const s = await connect(dbs[i].url);
+    try {
+      out.set(targets[i].id, (await setStatus(s, SET, fhirSet())).state);
+    } finally {
+      await s.close();
+    }
+  }
+  return out;
+}
+
+describe("a real validation failure in wave 2 (real PostgreSQL)", () => {
+  beforeAll(freshFleet, 120_000);
+  afterAll(async () => {
+    await Promise.all(dbs.map((d) => d.drop()));
+    dbs = [];
+  });
+
+  it("stops wave 3 from starting, lets wave 2's running databases finish, status agrees; fixed data + re-run completes", async () => {
+    const waves = planWaves(targets, { batchPercent: 25 });
+    expect(waves.map((w) => w.targets.length)).toEqual([1, 3, 3, 3, 2]);
+    const failing = waves[2].targets[0];
+    expect(new Set(waves[2].targets.map((t) => t.pool)).size).toBe(3); // all three can run at once
+    // The corruption: a clinical (non-conformance) row already in the system partition, as a half-upgraded
+    // application would write it. The set's own check other_rows_in_partition_1 finds it; the repair pass cannot
+    // (it only moves conformance rows in).
+    const bad = dbs[targets.indexOf(failing)];
+    const s = await connect(bad.url);
+    let corrupted: string;
+    try {
+      await s.query("ALTER TABLE fhir.resource ADD COLUMN partition_id smallint NOT NULL DEFAULT 2");
+      corrupted = await one<string>(
+        s,
+        `UPDATE fhir.resource SET partition_id = 1 WHERE (resource_type_id, resource_surrogate_id) =
+           (SELECT r.resource_type_id, r.resource_surrogate_id FROM fhir.resource r JOIN fhir.resource_type t USING (resource_type_id)
+             WHERE t.name <> ALL($1::text[]) ORDER BY r.resource_surrogate_id LIMIT 1)
+         RETURNING resource_id`,
+        [CONFORMANCE],
+      );
+    } finally {
+      await s.close();
+    }
+    const rec = recorder();
+    const r = await rollout({ setName: SET, waves, connector: templateConnector(template()), concurrency: 3, perPool: 1, onEvent: rec.onEvent });
+    expect(r.state).toBe("failed");
+    expect(r.databases.find((d) => d.id === failing.id)).toMatchObject({ outcome: "failed", error: expect.stringMatching(/validation failed: other_rows_in_partition_1 = 1/) });
+    // No database of wave 3 or later started; the wave never began.
+    expect(rec.events.filter((e) => e.type === "wave-start").map((e) => (e as { wave: number }).wave)).toEqual([0, 1, 2]);
+    expect(r.databases.filter((d) => d.wave >= 3).map((d) => d.outcome)).toEqual(r.databases.filter((d) => d.wave >= 3).map(() => "not-started"));
+    // The other two databases of wave 2 were running alongside and finished their work.
+    const others = waves[2].targets.filter((t) => t !== failing).map((t) => t.id);
+    for (const id of others) {
+      expect(rec.events.some((e) => e.type === "db-start" && e.db === id), id).toBe(true);
+      expect(r.databases.find((d) => d.id === id)!.outcome, id).toBe("completed");
+    }
+    // status (ledgers alone) agrees with each ledger read directly and with the outcome.
+    const ledgers = await ledgerStates();
+    expect(ledgers.get(failing.id)).toBe("failed");
+    const status = new Map((await fleetStatus(targets, templateConnector(template()), SET)).map((x) => [x.id, x.state]));
+    expect(status).toEqual(ledgers);
+    for (const d of r.databases) if (d.id !== failing.id) expect(status.get(d.id), d.id).toBe(d.outcome === "completed" ? "completed" : "not-applied");
+
+    // Fixing the data and running the same rollout again completes the fleet: the failed database re-validates.
+    const fix = await connect(bad.url);
+    try {
+      await fix.query("UPDATE fhir.resource SET partition_id = 2 WHERE resource_id = $1 AND partition_id = 1", [corrupted]);
+    } finally {
+      await fix.close();
+    }
+    const again = await rollout({ setName: SET, waves, connector: templateConnector(template()), concurrency: 3, perPool: 1 });
+    expect(again.state).toBe("completed");
+    expect(again.databases.find((d) => d.id === failing.id)!.outcome).toBe("completed");
+    expect([...(await ledgerStates()).values()].every((x) => x === "completed")).toBe(true);
   }, 300_000);
 });

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fleetTargets } from "../../schema/fleet/source";
 import { planWaves } from "../../schema/fleet/waves";
 import { recordStack } from "../../stacks/record-stack";
-import { stackFilePath } from "../../stacks/fleet";
+import { Fleet, stackFilePath } from "../../stacks/fleet";
+import { InputError } from "../../stacks/config/errors";
 
 const DYNAMIC = "pulumi-nodejs:dynamic/sqlfleet:DatabaseSchema";
 const tmp = mkdtempSync(path.join(tmpdir(), "sqlfleet-fleet-"));
@@ -15,7 +16,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("fleet targets from the committed stack files", () => {
   it("prod fhir-partitioning: every FHIR database on the primary server; Hyperscale databases are pools of one", () => {
-    const targets = fleetTargets("prod", "fhir-partitioning");
+    const targets = fleetTargets(new Fleet(), "prod", "fhir-partitioning");
     expect(targets.map((t) => [t.id, t.pool, t.sizeGb])).toEqual([
       ["apollo/apollo-fhir", "hyperscale:apollo-fhir", 17408],
       ["cigna/cigna-fhir", "hyperscale:cigna-fhir", 51200],
@@ -30,13 +31,31 @@ describe("fleet targets from the committed stack files", () => {
   });
 
   it("edfi-dms-tuning: the environment's PostgreSQL server's DMS database", () => {
-    expect(fleetTargets("dev", "edfi-dms-tuning")).toEqual([
+    expect(fleetTargets(new Fleet(), "dev", "edfi-dms-tuning")).toEqual([
       expect.objectContaining({ database: "edfi_dms", engine: "postgres", serverFqdn: "psql-sqlfdev-dev-edfi.postgres.database.azure.com" }),
     ]);
   });
 
-  it("an unknown environment names the missing stack file", () => {
-    expect(() => fleetTargets("nope", "fhir-partitioning")).toThrow(/Pulumi\.nope\.yaml/);
+  it("an unknown environment is invalid input naming the missing stack file", () => {
+    expect(() => fleetTargets(new Fleet(), "nope", "fhir-partitioning")).toThrow(InputError);
+    expect(() => fleetTargets(new Fleet(), "nope", "fhir-partitioning")).toThrow(/Pulumi\.nope\.yaml/);
+  });
+
+  it("reads each stack file once through the command's Fleet, even when targets are resolved twice (rollout + status)", () => {
+    const reads = new Map<string, number>();
+    const fleet = new Fleet(undefined, (f) => (reads.set(f, (reads.get(f) ?? 0) + 1), readFileSync(f, "utf8")));
+    const first = fleetTargets(fleet, "prod", "fhir-partitioning");
+    expect(fleetTargets(fleet, "prod", "fhir-partitioning")).toEqual(first);
+    expect([...reads.keys()].map((f) => path.basename(f)).sort()).toEqual([
+      "Pulumi.prod-apollo.yaml",
+      "Pulumi.prod-cigna.yaml",
+      "Pulumi.prod-citiustech.yaml",
+      "Pulumi.prod-fortis.yaml",
+      "Pulumi.prod-maxhealthcare.yaml",
+      "Pulumi.prod-northwell.yaml",
+      "Pulumi.prod.yaml",
+    ]);
+    expect([...reads.values()].every((n) => n === 1)).toBe(true);
   });
 });
 
