@@ -10,5 +10,7 @@ export * from "./sql-database";
 export * from "./failover-group";
 export * from "./monitoring";
 export * from "./rotating-credential";
+export * from "./alert-action-group";
+export * from "./key-vault-expiry-alerts";
 export * from "./postgres-server";
 export * from "./workspace";

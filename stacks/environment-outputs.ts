@@ -41,6 +41,8 @@ export interface EnvironmentOutputs {
   /** Where customer stacks put private endpoints (per-customer key vaults). */
   privateEndpointSubnetId?: string;
   vaultDnsZoneId?: string;
+  /** The environment's action group (alert e-mails): Key Vault expiry alerts of customer vaults notify it. */
+  actionGroupId?: string;
 }
 
 /** The output names a customer stack requires. */

@@ -4,6 +4,7 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerManagedKey, ElasticPool, Monitoring, PostgresServer, SqlServer, type EntraAdmin } from "../components";
+import { alertActionGroup } from "../components/alert-action-group";
 import { privateEndpoint } from "../components/private-endpoint";
 import { REGION_PAIRS } from "../placement/limits";
 import { poolSpec } from "../placement/pools";
@@ -22,6 +23,7 @@ export function environmentNames(env: string, cfg: Pick<EnvironmentConfig, "name
     workspace: `log-${cfg.namePrefix}-${env}`,
     vault: `kv-${cfg.namePrefix}-${env}`.slice(0, 24),
     geoVault: `kv-${cfg.namePrefix}-${env}-geo`.slice(0, 24),
+    actionGroup: `ag-${cfg.namePrefix}-${env}`,
     primaryServer: `sql-${cfg.namePrefix}-${env}-${cfg.region}`,
     secondaryServer: cfg.secondaryRegion ? `sql-${cfg.namePrefix}-${env}-${cfg.secondaryRegion}` : undefined,
     postgres: `psql-${cfg.namePrefix}-${env}-edfi`,
@@ -39,6 +41,9 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
   const rg = new resources.ResourceGroup("rg", { resourceGroupName: names.resourceGroup, location: cfg.region, tags }, { protect });
   const monitoring = new Monitoring("monitoring", { resourceGroupName: rg.name, location: cfg.region, workspaceName: names.workspace, retentionInDays: cfg.logRetentionDays, tags });
   const diagnostics = monitoring.diagnostics;
+  // Alert e-mails from config; every vault's key and secret expiry events notify it (KeyVaultExpiryAlerts).
+  const actionGroup = alertActionGroup("alerts", { resourceGroupName: rg.name, actionGroupName: names.actionGroup, shortName: `sqlf-${env}`.slice(0, 12), emails: cfg.alertEmails, tags });
+  const expiryAlerts = { actionGroupId: actionGroup.id };
 
   const primaryNet = regionNetwork("primary", {
     resourceGroupName: rg.name,
@@ -71,6 +76,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
     keyType: cfg.cmk.keyType,
     keySize: cfg.cmk.keySize,
     diagnostics,
+    expiryAlerts,
     deprovision: cfg.deprovision,
     tags,
   });
@@ -121,6 +127,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       keyType: cfg.cmk.keyType,
       keySize: cfg.cmk.keySize,
       diagnostics,
+      expiryAlerts,
       deprovision: cfg.deprovision,
       tags,
     });
@@ -173,6 +180,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
     entraAdminGroup: cfg.entraAdminGroup,
     privateEndpointSubnetId: primaryNet.privateEndpointSubnetId,
     vaultDnsZoneId: vaultZoneId,
+    actionGroupId: actionGroup.id,
     ...(postgres ? { postgres: pulumi.all([postgres.id, postgres.fqdn]).apply(([id, fqdn]) => ({ id, fqdn })) } : {}),
   };
 }
