@@ -8,6 +8,7 @@ import { registerDeployCommands } from "./commands/deploy";
 import { registerPolicyCommands } from "./commands/policy";
 import { registerSchemaCommands } from "./commands/schema";
 import { registerPrCommands } from "./commands/pr";
+import { registerCredentialCommands } from "./commands/credentials";
 import { defaultDeps, type CliDeps } from "./deps";
 
 export function buildProgram(deps: CliDeps = defaultDeps): Command {
@@ -26,6 +27,7 @@ export function buildProgram(deps: CliDeps = defaultDeps): Command {
   registerPolicyCommands(program);
   registerSchemaCommands(program);
   registerPrCommands(program);
+  registerCredentialCommands(program, deps);
   return program;
 }
 

@@ -49,6 +49,12 @@ const cases: [string, number, string | RegExp][] = [
   ["schema plan --set nosuch", 2, '--set "nosuch" is unknown'],
   ["schema apply --set fhir-partitioning --demo-resources -3", 2, "--demo-resources"],
   ["schema status", 2, "required option '--set <name>'"],
+  ["credentials", 2, "missing required argument"],
+  ["credentials Not_A_Stack", 2, 'stack "Not_A_Stack"'],
+  ["credentials prod-nosuchcustomer", 2, "Pulumi.prod-nosuchcustomer.yaml: no such stack config file"],
+  ["credentials nosuch --json", 2, ""], // the error is the JSON on stdout
+  [`credentials dev --config ${badYaml}`, 2, `${badYaml}:3:1: not valid YAML`],
+  ["credentials prod-fortis", 0, ""],
 ];
 
 describe("exit codes of every command", () => {
