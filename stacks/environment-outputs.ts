@@ -43,6 +43,8 @@ export interface EnvironmentOutputs {
   vaultDnsZoneId?: string;
   /** The environment's action group (alert e-mails): Key Vault expiry alerts of customer vaults notify it. */
   actionGroupId?: string;
+  /** With postgres.passwordAuth: the versionless Key Vault URI of the PostgreSQL admin password (always current). */
+  postgresAdminSecretUri?: string;
 }
 
 /** The output names a customer stack requires. */

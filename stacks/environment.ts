@@ -13,6 +13,7 @@ import type { EnvironmentOutputs, PoolOutputs, ServerOutputs } from "./environme
 import { privateZone, regionNetwork } from "./network";
 import { edfiDmsTuningSchema } from "./edfi-schema";
 import { postgresServerParameters } from "./postgres-parameters";
+import { postgresAdminCredential } from "./postgres-credential";
 
 type Outputs = { [K in keyof EnvironmentOutputs]: pulumi.Input<EnvironmentOutputs[K]> };
 
@@ -114,6 +115,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
   });
 
   let postgres: PostgresServer | undefined;
+  let postgresAdminSecretUri: pulumi.Output<string> | undefined;
   if (cfg.postgres?.enabled) {
     const pgZoneId = privateZone("dns-pg", "privatelink.postgres.database.azure.com", { resourceGroupName: rg.name, vnetIds: [primaryNet.vnetId], tags });
     // Geo-redundant backups of a CMK server are encrypted with a key of their own in the paired region.
@@ -132,6 +134,8 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       tags,
     });
     privateEndpoint("cmk-geo-vault", { resourceGroupName: rg.name, location: cfg.region, targetId: geoKey.vaultId, groupId: "vault", access: { subnetId: primaryNet.privateEndpointSubnetId, privateDnsZoneId: vaultZoneId }, tags }, { parent: geoKey });
+    const pgAdmin = cfg.postgres.passwordAuth ? postgresAdminCredential({ name: cmk.vaultName, resourceGroupName: rg.name }, cfg.credentialRotationDays) : undefined;
+    postgresAdminSecretUri = pgAdmin?.credential.secretUri;
     postgres = new PostgresServer("edfi-postgres", {
       resourceGroupName: rg.name,
       location: cfg.region,
@@ -141,6 +145,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       tier: cfg.postgres.tier,
       storageGb: cfg.postgres.storageGb,
       entraAdmin,
+      ...(pgAdmin ? { passwordAuth: true, passwordAdmin: { login: pgAdmin.login, password: pgAdmin.credential.password } } : {}),
       cmk: { primary: cmk, geoBackup: geoKey },
       network: primaryNet.postgresSubnetId
         ? { delegatedSubnetId: primaryNet.postgresSubnetId, privateDnsZoneId: pgZoneId }
@@ -182,5 +187,6 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
     vaultDnsZoneId: vaultZoneId,
     actionGroupId: actionGroup.id,
     ...(postgres ? { postgres: pulumi.all([postgres.id, postgres.fqdn]).apply(([id, fqdn]) => ({ id, fqdn })) } : {}),
+    ...(postgresAdminSecretUri ? { postgresAdminSecretUri } : {}),
   };
 }

@@ -12,6 +12,7 @@ const file = (name: string, text: string) => (writeFileSync(path.join(dir, name)
 const badYaml = file("bad.yaml", "config:\n  sqlfleet:region: [eastus2\n");
 const badJson = file("bad.json", "{ not json");
 const badPolicyConfig = file("policy.yaml", "- not\n- an object\n");
+const badRotation = file("rotation.yaml", "config:\n  sqlfleet:credentialRotationDays: 3\n");
 
 let stderr: string[] = [];
 beforeEach(() => {
@@ -54,6 +55,7 @@ const cases: [string, number, string | RegExp][] = [
   ["credentials prod-nosuchcustomer", 2, "Pulumi.prod-nosuchcustomer.yaml: no such stack config file"],
   ["credentials nosuch --json", 2, ""], // the error is the JSON on stdout
   [`credentials dev --config ${badYaml}`, 2, `${badYaml}:3:1: not valid YAML`],
+  [`credentials dev --config ${badRotation}`, 2, "credentialRotationDays"],
   ["credentials prod-fortis", 0, ""],
 ];
 
