@@ -9,6 +9,7 @@ import { registerPolicyCommands } from "./commands/policy";
 import { registerSchemaCommands } from "./commands/schema";
 import { registerPrCommands } from "./commands/pr";
 import { registerLogsCommands } from "./commands/logs";
+import { registerCredentialCommands } from "./commands/credentials";
 import { defaultDeps, type CliDeps } from "./deps";
 
 export function buildProgram(deps: CliDeps = defaultDeps): Command {
@@ -28,6 +29,7 @@ export function buildProgram(deps: CliDeps = defaultDeps): Command {
   registerSchemaCommands(program, deps);
   registerPrCommands(program);
   registerLogsCommands(program, deps);
+  registerCredentialCommands(program, deps);
   return program;
 }
 

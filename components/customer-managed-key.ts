@@ -6,6 +6,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import { CMK_KEY_SIZES } from "../placement/limits";
 import { diagnosticSetting } from "./diagnostics";
+import { KeyVaultExpiryAlerts } from "./key-vault-expiry-alerts";
 import { keyMaterialOptions, lockResource, withTags } from "./options";
 import { privateEndpoint } from "./private-endpoint";
 import type { CmkRef, Diagnostics, Lock, PrivateAccess, ProtectionArgs, Tags } from "./types";
@@ -39,6 +40,11 @@ export interface CustomerManagedKeyArgs extends ProtectionArgs {
   /** Private endpoint for the vault (privatelink.vaultcore.azure.net); not for an existing vault. */
   privateAccess?: PrivateAccess;
   diagnostics?: Diagnostics;
+  /**
+   * Near-expiry and expiry events of the vault's keys and secrets as Azure Monitor alerts to this action group
+   * (an Event Grid system topic on the vault); only for a vault this component creates.
+   */
+  expiryAlerts?: { actionGroupId: pulumi.Input<string> };
   /** Lock on the vault; default CanNotDelete ("None" when deprovisioning). */
   lock?: Lock;
   tags?: Tags;
@@ -73,6 +79,7 @@ export function validateCustomerManagedKeyArgs(name: string, args: CustomerManag
   v.pattern("rotation.expiryTime", expiryTime, ISO_DURATION, "an ISO-8601 duration such as P1Y");
   v.pattern("rotation.rotateBefore", rotateBefore, ISO_DURATION, "an ISO-8601 duration such as P30D");
   if (args.vaultName !== undefined && args.existingVault) v.fail("vaultName", args.vaultName, "not set together with existingVault");
+  if (args.expiryAlerts && args.existingVault) v.fail("expiryAlerts", "(set)", "not set together with existingVault (one system topic per vault: its owner subscribes)");
   if (args.privateAccess && args.existingVault) v.fail("privateAccess", "(set)", "not set together with existingVault (the vault's owner manages its endpoints)");
   v.oneOf("lock", args.lock ?? "CanNotDelete", ["CanNotDelete", "ReadOnly", "None"]);
   return { sku, keyType, keySize, expiryTime, rotateBefore };
@@ -180,6 +187,9 @@ export class CustomerManagedKey extends pulumi.ComponentResource implements CmkR
     if (this.vault) {
       if (args.privateAccess) {
         privateEndpoint(`${name}-vault`, { resourceGroupName: args.resourceGroupName, location: args.location, targetId: this.vault.id, groupId: "vault", access: args.privateAccess, tags }, { parent: this });
+      }
+      if (args.expiryAlerts) {
+        new KeyVaultExpiryAlerts(`${name}-vault-expiry`, { resourceGroupName: args.resourceGroupName, location: args.location, vaultId: this.vault.id, actionGroupId: args.expiryAlerts.actionGroupId, tags }, { parent: this });
       }
       if (args.diagnostics) diagnosticSetting(`${name}-vault-diag`, this.vault.id, "vault", args.diagnostics, { parent: this });
       lockResource(`${name}-vault-lock`, this.vault.id, args.lock ?? "CanNotDelete", args.deprovision, this, [this.key]);

@@ -12,5 +12,7 @@ export * from "./monitoring";
 export * from "./audit-workbook";
 export * from "./audit-export";
 export * from "./rotating-credential";
+export * from "./alert-action-group";
+export * from "./key-vault-expiry-alerts";
 export * from "./postgres-server";
 export * from "./workspace";

@@ -21,6 +21,7 @@ const NAMESPACES: Record<string, string> = {
   resources: "Microsoft.Resources",
   dbforpostgresql: "Microsoft.DBforPostgreSQL",
   security: "Microsoft.Security",
+  eventgrid: "Microsoft.EventGrid",
   alertsmanagement: "Microsoft.AlertsManagement",
 };
 

@@ -2,6 +2,7 @@
 import type { PolicyComplianceFramework } from "@pulumi/policy";
 import type { Anchors, Rule } from "./rule";
 import { keyVaultRules } from "./rules/keyvault";
+import { kvExpiryAlerts } from "./rules/keyvault-expiry-alerts";
 import { monitoringRules } from "./rules/monitoring";
 import { postgresRules } from "./rules/postgres";
 import { sqlDatabaseRules } from "./rules/sql-database";
@@ -17,6 +18,7 @@ export const RULES: readonly Rule[] = [
   ...sqlServerRules,
   ...sqlDatabaseRules,
   ...keyVaultRules,
+  kvExpiryAlerts,
   ...postgresRules,
   ...monitoringRules,
   ...stackCoverageRules,

@@ -41,7 +41,7 @@ function organization(): string {
 export async function readEnvironment(stack: string, envStack: string): Promise<EnvironmentOutputs> {
   const ref = new pulumi.StackReference(`${organization()}/${pulumi.getProject()}/${envStack}`);
   const out: Record<string, unknown> = {};
-  const names = [...REQUIRED_ENVIRONMENT_OUTPUTS, "secondaryLocation", "secondaryServer", "postgres", "privateEndpointSubnetId", "vaultDnsZoneId"] as const;
+  const names = [...REQUIRED_ENVIRONMENT_OUTPUTS, "secondaryLocation", "secondaryServer", "postgres", "privateEndpointSubnetId", "vaultDnsZoneId", "actionGroupId"] as const;
   for (const name of names) {
     const d = await ref.getOutputDetails(name);
     const v = d.value ?? d.secretValue;
@@ -105,6 +105,8 @@ export function customerProgram(stack: string, envStack: string, cfg: CustomerCo
             keyType: "RSA-HSM",
             keySize: 3072,
             diagnostics,
+            // The customer's vault reports its key's near-expiry and expiry to the environment's action group.
+            ...(env.actionGroupId ? { expiryAlerts: { actionGroupId: env.actionGroupId } } : {}),
             ...(env.privateEndpointSubnetId ? { privateAccess: { subnetId: env.privateEndpointSubnetId, privateDnsZoneId: env.vaultDnsZoneId } } : {}),
             tags,
           },

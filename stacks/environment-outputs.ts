@@ -41,6 +41,10 @@ export interface EnvironmentOutputs {
   /** Where customer stacks put private endpoints (per-customer key vaults). */
   privateEndpointSubnetId?: string;
   vaultDnsZoneId?: string;
+  /** The environment's action group (alert e-mails): Key Vault expiry alerts of customer vaults notify it. */
+  actionGroupId?: string;
+  /** With postgres.passwordAuth: the versionless Key Vault URI of the PostgreSQL admin password (always current). */
+  postgresAdminSecretUri?: string;
 }
 
 /** The output names a customer stack requires. */

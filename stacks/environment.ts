@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CustomerManagedKey, ElasticPool, Monitoring, PostgresServer, SqlServer, type EntraAdmin } from "../components";
 import { AuditExport } from "../components/audit-export";
 import { auditWorkbook } from "../components/audit-workbook";
+import { alertActionGroup } from "../components/alert-action-group";
 import { privateEndpoint } from "../components/private-endpoint";
 import { REGION_PAIRS } from "../placement/limits";
 import { poolSpec } from "../placement/pools";
@@ -14,6 +15,7 @@ import type { EnvironmentOutputs, PoolOutputs, ServerOutputs } from "./environme
 import { privateZone, regionNetwork } from "./network";
 import { edfiDmsTuningSchema } from "./edfi-schema";
 import { postgresServerParameters } from "./postgres-parameters";
+import { postgresAdminCredential } from "./postgres-credential";
 
 type Outputs = { [K in keyof EnvironmentOutputs]: pulumi.Input<EnvironmentOutputs[K]> };
 
@@ -24,6 +26,7 @@ export function environmentNames(env: string, cfg: Pick<EnvironmentConfig, "name
     workspace: `log-${cfg.namePrefix}-${env}`,
     vault: `kv-${cfg.namePrefix}-${env}`.slice(0, 24),
     geoVault: `kv-${cfg.namePrefix}-${env}-geo`.slice(0, 24),
+    actionGroup: `ag-${cfg.namePrefix}-${env}`,
     primaryServer: `sql-${cfg.namePrefix}-${env}-${cfg.region}`,
     secondaryServer: cfg.secondaryRegion ? `sql-${cfg.namePrefix}-${env}-${cfg.secondaryRegion}` : undefined,
     postgres: `psql-${cfg.namePrefix}-${env}-edfi`,
@@ -45,6 +48,9 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
   // Browse (workbook) and download (continuous JSON-lines export to storage) the audit log: seed 003.
   auditWorkbook("audit-workbook", { resourceGroupName: rg.name, location: cfg.region, workspaceId: monitoring.workspaceId, environment: env, tags }, { parent: monitoring });
   new AuditExport("audit-export", { resourceGroupName: rg.name, location: cfg.region, accountName: names.auditStorage, workspaceName: monitoring.workspaceName, workspaceRetentionDays: cfg.logRetentionDays, deprovision: cfg.deprovision, tags }, { parent: monitoring });
+  // Alert e-mails from config; every vault's key and secret expiry events notify it (KeyVaultExpiryAlerts).
+  const actionGroup = alertActionGroup("alerts", { resourceGroupName: rg.name, actionGroupName: names.actionGroup, shortName: `sqlf-${env}`.slice(0, 12), emails: cfg.alertEmails, tags });
+  const expiryAlerts = { actionGroupId: actionGroup.id };
 
   const primaryNet = regionNetwork("primary", {
     resourceGroupName: rg.name,
@@ -77,6 +83,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
     keyType: cfg.cmk.keyType,
     keySize: cfg.cmk.keySize,
     diagnostics,
+    expiryAlerts,
     deprovision: cfg.deprovision,
     tags,
   });
@@ -114,6 +121,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
   });
 
   let postgres: PostgresServer | undefined;
+  let postgresAdminSecretUri: pulumi.Output<string> | undefined;
   if (cfg.postgres?.enabled) {
     const pgZoneId = privateZone("dns-pg", "privatelink.postgres.database.azure.com", { resourceGroupName: rg.name, vnetIds: [primaryNet.vnetId], tags });
     // Geo-redundant backups of a CMK server are encrypted with a key of their own in the paired region.
@@ -127,10 +135,13 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       keyType: cfg.cmk.keyType,
       keySize: cfg.cmk.keySize,
       diagnostics,
+      expiryAlerts,
       deprovision: cfg.deprovision,
       tags,
     });
     privateEndpoint("cmk-geo-vault", { resourceGroupName: rg.name, location: cfg.region, targetId: geoKey.vaultId, groupId: "vault", access: { subnetId: primaryNet.privateEndpointSubnetId, privateDnsZoneId: vaultZoneId }, tags }, { parent: geoKey });
+    const pgAdmin = cfg.postgres.passwordAuth ? postgresAdminCredential({ name: cmk.vaultName, resourceGroupName: rg.name }, cfg.credentialRotationDays) : undefined;
+    postgresAdminSecretUri = pgAdmin?.credential.secretUri;
     postgres = new PostgresServer("edfi-postgres", {
       resourceGroupName: rg.name,
       location: cfg.region,
@@ -140,6 +151,7 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       tier: cfg.postgres.tier,
       storageGb: cfg.postgres.storageGb,
       entraAdmin,
+      ...(pgAdmin ? { passwordAuth: true, passwordAdmin: { login: pgAdmin.login, password: pgAdmin.credential.password } } : {}),
       cmk: { primary: cmk, geoBackup: geoKey },
       network: primaryNet.postgresSubnetId
         ? { delegatedSubnetId: primaryNet.postgresSubnetId, privateDnsZoneId: pgZoneId }
@@ -179,6 +191,8 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
     entraAdminGroup: cfg.entraAdminGroup,
     privateEndpointSubnetId: primaryNet.privateEndpointSubnetId,
     vaultDnsZoneId: vaultZoneId,
+    actionGroupId: actionGroup.id,
     ...(postgres ? { postgres: pulumi.all([postgres.id, postgres.fqdn]).apply(([id, fqdn]) => ({ id, fqdn })) } : {}),
+    ...(postgresAdminSecretUri ? { postgresAdminSecretUri } : {}),
   };
 }

@@ -19,6 +19,11 @@ export interface DatabaseSchemaArgs {
   user?: pulumi.Input<string>;
   /** Wrapped in pulumi.secret here whatever the caller passed. */
   password?: pulumi.Input<string>;
+  /**
+   * Instead of `password`: a versionless Key Vault secret URI (RotatingCredential.secretUri); the provider reads the
+   * current version at run time, so a rotated password needs no change to this resource and no password in its state.
+   */
+  passwordSecretUri?: pulumi.Input<string>;
   ssl?: pulumi.Input<boolean>;
   timeBudgetSeconds?: pulumi.Input<number>;
   baseline?: pulumi.Input<boolean>;

@@ -2,6 +2,7 @@
 // `check`: every field validated with an error naming it, the value and the allowed range; values unknown during
 // preview are accepted.
 import { getSetDefinition, setNames } from "../sets";
+import { VERSIONLESS_SECRET_URI } from "./secret-uri";
 import type { Engine } from "../types";
 
 /** pulumi.runtime.unknownValue: what an input not yet known looks like during preview. */
@@ -18,6 +19,8 @@ export interface SchemaInputs {
   authentication?: "entra" | "password";
   user?: string;
   password?: string;
+  /** Instead of `password`: a versionless Key Vault secret URI whose current version is read at run time. */
+  passwordSecretUri?: string;
   /** TLS to the server (default true). */
   ssl?: boolean;
   /** Stop an apply after this many seconds; the next `pulumi up` resumes (default 1800). */
@@ -54,7 +57,7 @@ function known(v: unknown): boolean {
 export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
   const f: CheckFailure[] = [];
   const fail = (property: string, reason: string) => f.push({ property, reason });
-  const { serverFqdn, databaseName, engine, migrationSet, options, port, authentication, user, password, timeBudgetSeconds } = news;
+  const { serverFqdn, databaseName, engine, migrationSet, options, port, authentication, user, password, passwordSecretUri, timeBudgetSeconds } = news;
   if (known(serverFqdn) && (typeof serverFqdn !== "string" || !FQDN.test(serverFqdn))) {
     fail("serverFqdn", `DatabaseSchema: serverFqdn ${JSON.stringify(serverFqdn)} must be a host name (letters, digits, dots, hyphens)`);
   }
@@ -89,7 +92,16 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
   }
   if (auth === "password") {
     if (known(user) && (typeof user !== "string" || user.length === 0 || user.length > 128)) fail("user", "DatabaseSchema: user is required (1 to 128 characters) with password authentication");
-    if (known(password) && (typeof password !== "string" || password.length === 0)) fail("password", "DatabaseSchema: password is required with password authentication (pass it as a Pulumi secret)");
+    if (passwordSecretUri !== undefined) {
+      if (password !== undefined) fail("passwordSecretUri", "DatabaseSchema: give password or passwordSecretUri, not both");
+      if (known(passwordSecretUri) && (typeof passwordSecretUri !== "string" || !VERSIONLESS_SECRET_URI.test(passwordSecretUri))) {
+        fail("passwordSecretUri", `DatabaseSchema: passwordSecretUri ${JSON.stringify(passwordSecretUri)} must be a versionless Key Vault secret URI (https://<vault>.vault.azure.net/secrets/<name>), so rotation needs no change here`);
+      }
+    } else if (known(password) && (typeof password !== "string" || password.length === 0)) {
+      fail("password", "DatabaseSchema: password (a Pulumi secret) or passwordSecretUri is required with password authentication");
+    }
+  } else if (passwordSecretUri !== undefined) {
+    fail("passwordSecretUri", 'DatabaseSchema: passwordSecretUri is only used with authentication "password"');
   }
   if (timeBudgetSeconds !== undefined && known(timeBudgetSeconds) && (typeof timeBudgetSeconds !== "number" || timeBudgetSeconds < 10 || timeBudgetSeconds > 86_400)) {
     fail("timeBudgetSeconds", `DatabaseSchema: timeBudgetSeconds ${JSON.stringify(timeBudgetSeconds)} must be from 10 to 86400`);

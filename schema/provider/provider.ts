@@ -91,7 +91,7 @@ export const databaseSchemaProvider = {
     if (checksum === undefined || checksum !== olds.setChecksum) changed.push("setChecksum");
     if (olds.state !== "completed") changed.push("state");
     else if (replaces.length === 0 && (await ledgerState(news)) === "drifted") changed.push("ledger");
-    for (const k of ["options", "paused", "timeBudgetSeconds", "baseline", "rollbackOnDelete", "authentication", "user", "password", "port", "ssl"] as const) {
+    for (const k of ["options", "paused", "timeBudgetSeconds", "baseline", "rollbackOnDelete", "authentication", "user", "password", "passwordSecretUri", "port", "ssl"] as const) {
       if (JSON.stringify(olds[k]) !== JSON.stringify(news[k])) changed.push(k);
     }
     return {

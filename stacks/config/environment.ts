@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CMK_KEY_SIZES, describeVCoreChoices, HYPERSCALE_VCORES, KNOWN_REGIONS, MIN_FAILOVER_GRACE_MINUTES, poolSize, REGION_PAIRS, SHORT_TERM_RETENTION_DAYS } from "../../placement/limits";
 import { WEEKDAYS } from "../notices/window";
 import { zoneRedundancyRefusal } from "../../placement/zone-redundancy";
+import { ROTATION_DAYS } from "../../components/rotating-credential";
 import { ConfigError, problemsFromZod, type ConfigProblem } from "./errors";
 import { boolish, NAMESPACE, numberish, tags, uuid } from "./shared";
 
@@ -73,10 +74,17 @@ export const EnvironmentConfigSchema = z
         storageGb: z.number().int().min(32).max(32768).default(256),
         /** Apply the Ed-Fi DMS server parameters (schema/sets/edfi-dms-tuning). */
         edfiTuning: z.boolean().default(true),
+        /**
+         * Also allow password logins (for clients that cannot use Entra tokens): an admin password rotated every
+         * credentialRotationDays, kept in the environment's Key Vault. Production refuses it (sqlfleet-pg-entra-auth).
+         */
+        passwordAuth: z.boolean().default(false),
       })
       .strict()
       .optional(),
     alertEmails: z.array(z.string().email()).default([]),
+    /** Days between rotations of every password the environment keeps (RotatingCredential). */
+    credentialRotationDays: numberish(z.number().int().min(ROTATION_DAYS.min).max(ROTATION_DAYS.max)).default(ROTATION_DAYS.default),
     deprovision: boolish.default(false),
     tags: tags.default({}),
   })

@@ -12,6 +12,7 @@ const file = (name: string, text: string) => (writeFileSync(path.join(dir, name)
 const badYaml = file("bad.yaml", "config:\n  sqlfleet:region: [eastus2\n");
 const badJson = file("bad.json", "{ not json");
 const badPolicyConfig = file("policy.yaml", "- not\n- an object\n");
+const badRotation = file("rotation.yaml", "config:\n  sqlfleet:credentialRotationDays: 3\n");
 
 let stderr: string[] = [];
 beforeEach(() => {
@@ -73,6 +74,13 @@ const cases: [string, number, string | RegExp][] = [
   ["schema rollout dev --set fhir-partitioning --url-template postgres://u:s3cret@127.0.0.1:1/{database}", 1, /contoso\/contoso-fhir \[gp-01\] failed: .*ECONNREFUSED/],
   ["schema status nosuchenv --set fhir-partitioning", 2, "Pulumi.nosuchenv.yaml: no such stack config file"],
   ["schema status dev --set fhir-partitioning --url-template postgres://u:s3cret@127.0.0.1:1/{database} --entra", 2, "--url-template and --entra are exclusive"],
+  ["credentials", 2, "missing required argument"],
+  ["credentials Not_A_Stack", 2, 'stack "Not_A_Stack"'],
+  ["credentials prod-nosuchcustomer", 2, "Pulumi.prod-nosuchcustomer.yaml: no such stack config file"],
+  ["credentials nosuch --json", 2, ""], // the error is the JSON on stdout
+  [`credentials dev --config ${badYaml}`, 2, `${badYaml}:3:1: not valid YAML`],
+  [`credentials dev --config ${badRotation}`, 2, "credentialRotationDays"],
+  ["credentials prod-fortis", 0, ""],
 ];
 
 describe("exit codes of every command", () => {

@@ -90,7 +90,7 @@ describe("PostgresServer", () => {
   it("keeps an opted-in password admin secret and waits for the CMK role assignment", async () => {
     const { recording } = await recordProgram(() => {
       const cmk = new CustomerManagedKey("cmk", { resourceGroupName: RG, location: "westeurope", tenantId: TENANT });
-      const cred = new RotatingCredential("pgpw", { rotationId: "r1", issuedOn: "2026-11-01" });
+      const cred = new RotatingCredential("pgpw", { now: new Date("2026-11-01T00:00:00Z") });
       new PostgresServer("pg", { ...base, geoRedundantBackup: false, cmk: { primary: cmk }, passwordAuth: true, passwordAdmin: { login: "edfi_admin", password: cred.password } });
     });
     const s = recording.one("pg-server");

@@ -24,7 +24,7 @@ async function environment() {
       diagnostics: d,
       alerts,
     });
-    const cred = new RotatingCredential("pg-admin-pw", { rotationId: "r1", issuedOn: "2026-11-01", vault: { name: cmk.vaultName, resourceGroupName: RG } });
+    const cred = new RotatingCredential("pg-admin-pw", { now: new Date("2026-11-01T00:00:00Z"), vault: { name: cmk.vaultName, resourceGroupName: RG } });
     new PostgresServer("pg", {
       resourceGroupName: RG,
       location: "westeurope",

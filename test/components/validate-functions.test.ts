@@ -40,7 +40,7 @@ describe("validate*Args", () => {
     expect(validateSqlServerArgs("sql", { resourceGroupName: RG, location: "westeurope", entraAdmin, cmk, diagnostics })).toMatchObject({ entraOnly: true, publicAccess: "Disabled" });
     expect(validateElasticPoolArgs("ep", { server, poolName: "p1", edition: "BusinessCritical", vCores: 24 }).size).toEqual({ vCores: 24, maxDataGb: 4096, maxDatabases: 100 });
     expect(validateMonitoringArgs("mon", { resourceGroupName: RG, location: "westeurope" })).toEqual({ retention: 90 });
-    expect(validateRotatingCredentialArgs("c", { rotationId: "r", issuedOn: "2026-01-01" })).toMatchObject({ days: 90, length: 32, secretName: "c" });
+    expect(validateRotatingCredentialArgs("c", { now: new Date("2026-01-01T00:00:00Z") })).toMatchObject({ rotationDays: 90, length: 32, secretName: "c" });
     expect(validateSqlDatabaseArgs("db", { server, databaseName: "d", placement: { kind: "hyperscale", vCores: 4 } })).toMatchObject({ redundancy: "GeoZone", zoneRedundant: true, str: 35 });
     expect(
       validatePostgresServerArgs("pg", { resourceGroupName: RG, location: "westeurope", skuName: "Standard_D4ds_v5", tier: "GeneralPurpose", entraAdmin, cmk: { primary: cmk, geoBackup: cmk }, network: { privateAccess: { subnetId: "/s/subnet" } } }),

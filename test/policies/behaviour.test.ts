@@ -121,10 +121,10 @@ describe("preview", () => {
 
 describe("metadata", () => {
   const infos = listPolicies();
-  it("has 36 benchmark policies (two from issue 11) plus the two optional ones, uniquely named", () => {
-    expect(infos).toHaveLength(38);
-    expect(new Set(infos.map((p) => p.id)).size).toBe(38);
-    expect(infos.filter((p) => p.kind === "stack")).toHaveLength(9);
+  it("has 37 benchmark policies (two from issue 11, one from issue 14) plus the two optional ones, uniquely named", () => {
+    expect(infos).toHaveLength(39);
+    expect(new Set(infos.map((p) => p.id)).size).toBe(39);
+    expect(infos.filter((p) => p.kind === "stack")).toHaveLength(10);
   });
   it.each(infos.map((p) => [p.id, p] as const))("%s has valid metadata", (id, p) => {
     expect(id).toMatch(/^sqlfleet-[a-z0-9-]+$/);

@@ -100,6 +100,23 @@ export const FAILING: FailingCase[] = [
     variant: { set: { vault: { properties: { enablePurgeProtection: false } } } },
     also: { [p("stack-cmk-chain")]: "mandatory" },
   },
+  // Key Vault expiry events
+  { policy: p("kv-expiry-alerts"), why: "vault without a system topic", level: "mandatory", variant: { omit: ["vault.topic", "vault.nearExpiry", "vault.expired"] } },
+  { policy: p("kv-expiry-alerts"), why: "system topic of the wrong type", level: "mandatory", variant: { set: { "vault.topic": { topicType: "Microsoft.Storage.StorageAccounts" } } } },
+  { policy: p("kv-expiry-alerts"), why: "no subscription for the expired events", level: "mandatory", variant: { omit: ["vault.expired"] } },
+  {
+    policy: p("kv-expiry-alerts"),
+    why: "secret near-expiry not subscribed",
+    level: "mandatory",
+    variant: { set: { "vault.nearExpiry": { filter: { includedEventTypes: ["Microsoft.KeyVault.KeyNearExpiry"] } } } },
+  },
+  { policy: p("kv-expiry-alerts"), why: "subscriptions without a destination", level: "mandatory", variant: { set: { "vault.nearExpiry": { destination: undefined }, "vault.expired": { destination: undefined } } } },
+  {
+    policy: p("kv-expiry-alerts"),
+    why: "Monitor alerts without an action group (advisory part)",
+    level: "advisory",
+    variant: { set: { "vault.nearExpiry": { destination: { actionGroups: [] } } } },
+  },
   { policy: p("kv-rbac"), why: "access policies", level: "mandatory", variant: { set: { vault: { properties: { enableRbacAuthorization: false } } } } },
   { policy: p("kv-network"), why: "public and allow-all", level: "mandatory", variant: { set: { vault: { properties: { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } } } } } },
   {

@@ -36,14 +36,14 @@ describe("sqlfleet policy", () => {
     const { out, code } = await run("policy", "list", "--json");
     const list = JSON.parse(out) as { id: string; enforcementLevel: string; severity: string; framework: { name: string } }[];
     expect(code).toBe(0);
-    expect(list).toHaveLength(38);
+    expect(list).toHaveLength(39);
     expect(list.find((p) => p.id === "sqlfleet-sql-server-min-tls")).toMatchObject({ enforcementLevel: "mandatory", severity: "high", framework: { name: "mcsb" } });
   });
 
   it("list prints a table", async () => {
     const { out } = await run("policy", "list");
     expect(out).toContain("sqlfleet-stack-cmk-chain");
-    expect(out).toMatch(/38 policies/);
+    expect(out).toMatch(/39 policies/);
   });
 
   it("check --json on a clean stack exits 0", async () => {

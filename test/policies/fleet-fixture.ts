@@ -3,6 +3,7 @@
 // protobuf Struct, parents and dependencies the engine would get.
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as monitor from "@pulumi/azure-native/monitor";
@@ -99,6 +100,19 @@ export function fleetProgram(v: Variant = {}): () => void {
         },
       },
     }, { protect: true, retainOnDelete: true });
+    // Near-expiry and expiry events of the vault's keys and secrets, as Azure Monitor alerts to the action group.
+    const actionGroup = make("actionGroup", monitor.ActionGroup, { resourceGroupName: RG, actionGroupName: "ag-sqlfleet-prod", groupShortName: "sqlf-prod", location: "global", enabled: true, emailReceivers: [{ name: "oncall", emailAddress: "oncall@example.org" }] });
+    const topic = make("vault.topic", eventgrid.SystemTopic, { resourceGroupName: RG, location: "westeurope", source: id("vault"), topicType: "Microsoft.KeyVault.vaults" });
+    const expirySubscription = (role: string, types: string[]) =>
+      make(role, eventgrid.SystemTopicEventSubscription, {
+        resourceGroupName: RG,
+        systemTopicName: topic ? topic.name : "missing",
+        eventDeliverySchema: "CloudEventSchemaV1_0",
+        filter: { includedEventTypes: types },
+        destination: { endpointType: "MonitorAlert", severity: "Sev2", description: "expiry", actionGroups: [actionGroup ? actionGroup.id : "/missing"] },
+      });
+    expirySubscription("vault.nearExpiry", ["Microsoft.KeyVault.KeyNearExpiry", "Microsoft.KeyVault.SecretNearExpiry"]);
+    expirySubscription("vault.expired", ["Microsoft.KeyVault.KeyExpired", "Microsoft.KeyVault.SecretExpired"]);
     make("secret", keyvault.Secret, { resourceGroupName: RG, vaultName, secretName: "ops-contact", properties: { value: pulumi.secret("ops@example.org"), contentType: "text/plain", attributes: { expires: 1900000000 } } });
 
     const identityWithKeyRole = (prefix: string) => {
