@@ -13,7 +13,7 @@ import { poolSpec } from "../placement/pools";
 import type { EnvironmentConfig } from "./config/environment";
 import type { EnvironmentOutputs, PoolOutputs, ServerOutputs } from "./environment-outputs";
 import { privateZone, regionNetwork } from "./network";
-import { edfiDmsTuningSchema } from "./edfi-schema";
+import { edfiDmsSchemas } from "./edfi-schema";
 import { postgresServerParameters } from "./postgres-parameters";
 import { postgresAdminCredential } from "./postgres-credential";
 
@@ -162,8 +162,8 @@ export function environmentProgram(env: string, cfg: EnvironmentConfig): Outputs
       deprovision: cfg.deprovision,
       tags,
     });
-    // The DMS's indexes and autovacuum settings, applied online like the FHIR schema (DESIGN §6: data is kept).
-    edfiDmsTuningSchema("edfi-dms-tuning", postgres);
+    // The DMS write path adopted as its scripts built it, then its tuning, online like the FHIR schema (data is kept).
+    edfiDmsSchemas(postgres);
   }
 
   const serverOut = (s: SqlServer): pulumi.Output<ServerOutputs> =>

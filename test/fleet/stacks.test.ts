@@ -76,10 +76,15 @@ describe("DatabaseSchema resource vs fleet rollout", () => {
     await expect(recordStack("prod-fortis", { configFile: file })).rejects.toThrow(/schemaRollout/);
   });
 
-  it("the environment applies edfi-dms-tuning to its PostgreSQL server's edfi_dms database (Entra, retained)", async () => {
+  it("the environment adopts edfi-dms, then applies edfi-dms-tuning, on its PostgreSQL server's edfi_dms database (Entra, retained)", async () => {
     const { recording } = await recordStack("dev");
-    const [tuning, ...more] = recording.ofType(DYNAMIC);
-    expect(more).toEqual([]);
+    const schemas = recording.ofType(DYNAMIC);
+    expect(schemas.map((r) => r.inputs.migrationSet).sort()).toEqual(["edfi-dms", "edfi-dms-tuning"]);
+    const writePath = schemas.find((r) => r.inputs.migrationSet === "edfi-dms")!;
+    const tuning = schemas.find((r) => r.inputs.migrationSet === "edfi-dms-tuning")!;
+    expect(recording.dependsOnUrns(tuning).has(writePath.urn)).toBe(true);
+    expect(writePath.inputs).toMatchObject({ databaseName: "edfi_dms", engine: "postgres", authentication: "entra" });
+    expect(recording.effectiveRetainOnDelete(writePath)).toBe(true);
     expect(tuning.inputs).toMatchObject({ databaseName: "edfi_dms", engine: "postgres", migrationSet: "edfi-dms-tuning", authentication: "entra" });
     expect(String(tuning.inputs.serverFqdn)).toContain("psql-sqlfdev-dev-edfi");
     expect(tuning.inputs.password).toBeUndefined();
