@@ -23,9 +23,9 @@ export function buildProgram(deps: CliDeps = defaultDeps): Command {
   registerCustomerCommands(program, deps);
   registerRebalanceCommands(program, deps);
   registerDeployCommands(program);
-  registerPolicyCommands(program);
+  registerPolicyCommands(program, deps);
   registerSchemaCommands(program);
-  registerPrCommands(program);
+  registerPrCommands(program, deps);
   return program;
 }
 

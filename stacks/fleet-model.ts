@@ -4,7 +4,7 @@
 // commands (tests, `customer add`, watch mode) are always seen fresh.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import YAML, { LineCounter, isMap, isScalar, isSeq, type Node } from "yaml";
+import YAML, { LineCounter, isMap, isScalar, isSeq, type Document, type Node } from "yaml";
 import { parseCustomerConfig, type CustomerConfig } from "./config/customer";
 import { assertNoEnvironmentKeys } from "./config/misplaced-keys";
 import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";
@@ -21,6 +21,8 @@ export interface StackFile {
   raw: Record<string, unknown>;
   /** The `config:` block as written (namespaced keys, YAML values): what a diff of two versions compares. */
   config: Record<string, unknown>;
+  /** The parsed document, comments kept: clone it to edit the file (rebalance --write). */
+  document: Document;
   /**
    * 1-based line of every `config:` key, top-level and nested, spelled as ConfigError keys are
    * (`sqlfleet:fhir` → 7, `sqlfleet:fhir.placement.tier` → 10, `sqlfleet:pools[1].vCores` → 22).
@@ -215,7 +217,7 @@ export function parseStackFile(file: string, read: FileReader = (f) => readFileS
     if (key && e instanceof InputError) throw new InputError(`${displayPath(file)}:${lines.get(key) ?? 1} ${key}`, e.message.slice(e.subject.length + 2));
     throw e;
   }
-  return { file, configMap, raw: rawFromConfigMap(configMap), config: js?.config ?? {}, lines };
+  return { file, configMap, raw: rawFromConfigMap(configMap), config: js?.config ?? {}, document: doc, lines };
 }
 
 /** `sqlfleet:fhir.placement.tier` → `sqlfleet:fhir.placement`; `sqlfleet:pools[1]` → `sqlfleet:pools`; top level → undefined. */

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { runPrCheck, type PrReport } from "../../stacks/pr/run";
 import { repoRoot } from "../../stacks/pr/git";
+import { defaultDeps, type CliDeps } from "../deps";
 import { reportFailure } from "../errors";
 import { printJson } from "../format";
 import { prJunit } from "../pr/junit";
@@ -21,7 +22,7 @@ export function render(r: PrReport, format: Format): string {
   return prMarkdown(r);
 }
 
-export function registerPrCommands(program: Command): void {
+export function registerPrCommands(program: Command, deps: CliDeps = defaultDeps): void {
   program
     .command("pr")
     .description("pull-request check: plan the stacks a git diff affects at the base and at the head, classify the changes, run the policy pack")
@@ -38,7 +39,7 @@ export function registerPrCommands(program: Command): void {
         return;
       }
       try {
-        const report = await runPrCheck({ repo: repoRoot(flags.repo), base: flags.base, acknowledged: flags.acknowledgeDataLoss ?? [] });
+        const report = await runPrCheck({ repo: repoRoot(flags.repo), base: flags.base, acknowledged: flags.acknowledgeDataLoss ?? [], openFleet: (root) => deps.openFleet(root) });
         const text = render(report, flags.format as Format);
         if (flags.summary) appendFileSync(flags.summary, prMarkdown(report));
         if (flags.out) writeFileSync(flags.out, text);

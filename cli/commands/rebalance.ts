@@ -34,7 +34,7 @@ export function registerRebalanceCommands(program: Command, deps: CliDeps = defa
         const { members } = fleet.members(env);
         const snapshot = parseMetricsSnapshot(readJsonFile(flags.metrics), flags.metrics);
         const plan = planEnvironmentRebalance(envCfg, members, snapshot);
-        const written = flags.write && plan.moves.length > 0 ? writeMoves(plan, members, root) : [];
+        const written = flags.write && plan.moves.length > 0 ? writeMoves(plan, members, fleet) : [];
         if (flags.json) {
           printJson({ env, ...plan, written });
         } else {
