@@ -25,9 +25,9 @@ export function buildProgram(deps: CliDeps = defaultDeps): Command {
   registerCustomerCommands(program, deps);
   registerRebalanceCommands(program, deps);
   registerDeployCommands(program);
-  registerPolicyCommands(program);
+  registerPolicyCommands(program, deps);
   registerSchemaCommands(program, deps);
-  registerPrCommands(program);
+  registerPrCommands(program, deps);
   registerLogsCommands(program, deps);
   registerCredentialCommands(program, deps);
   return program;

@@ -98,7 +98,20 @@ function resourcePolicy(rule: ResourceRule, eff: Effective): ResourceValidationP
     if (!rule.types.some((t) => isKind(args.type, t))) args.notApplicable(`Policy only applies to resources of types ${rule.types.map((t) => tokenOf(t)).join(", ")} (any API version)`);
     run(args, report);
   };
-  return { ...metadata(rule, eff.level), validateResource };
+  const policy: ResourceValidationPolicy = { ...metadata(rule, eff.level), validateResource };
+  KINDS.set(policy, new Set(rule.types.map((t) => tokenOf(t))));
+  return policy;
+}
+
+/** The resource kinds each built resource policy applies to (any API version), for kindsOf. */
+const KINDS = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * The kinds a policy from buildPolicies applies to, or undefined for a stack policy. Its validateResource answers
+ * notApplicable for every other kind, so an evaluator may skip it there (policies/runner.ts does, per resource).
+ */
+export function kindsOf(policy: object): ReadonlySet<string> | undefined {
+  return KINDS.get(policy);
 }
 
 function stackPolicy(rule: StackRule, eff: Effective): StackValidationPolicy {

@@ -5,7 +5,8 @@
 // applied by building the policies from it (the SDK only learns config through the engine's `configure` call).
 import type { EnforcementLevel, Severity } from "@pulumi/policy";
 import type { RecordedResource, Recording } from "../offline/recorder";
-import { PACK_NAME, buildPolicies } from "./build";
+import { PACK_NAME, buildPolicies, kindsOf } from "./build";
+import { kindOf } from "./rule";
 import type { PackConfig } from "./config";
 import { version as PACK_VERSION } from "./package.json";
 
@@ -171,16 +172,48 @@ export async function evaluatePolicies(recording: Recording, opts: EvaluateOptio
     const all = config.all;
     config.all = typeof all === "string" ? { enforcementLevel: all, production: opts.production } : { ...(all ?? {}), production: opts.production };
   }
-  const policies = buildPolicies(config);
-  const analyze = policyServer.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, "mandatory", policies);
-  const analyzeStack = policyServer.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, "mandatory", policies);
+  const pack = opts.config === undefined && opts.production === undefined ? defaultPack() : packOf(config);
   const requests = analyzerRequests(recording, { preview: opts.preview });
   const out: PolicyDiagnostic[] = [];
   for (const req of requests.resources) {
-    out.push(...diagnosticsOf(await call(analyze, req), recording, (req as { getUrn(): string }).getUrn()));
+    const r = req as { getUrn(): string; getType(): string };
+    out.push(...diagnosticsOf(await call(pack.analyzeKind(kindOf(r.getType())), req), recording, r.getUrn()));
   }
-  out.push(...diagnosticsOf(await call(analyzeStack, requests.stack), recording));
+  out.push(...diagnosticsOf(await call(pack.analyzeStack, requests.stack), recording));
   return out;
+}
+
+/** The SDK's handlers over one configured pack; resource handlers per kind, built on first use. */
+interface Pack {
+  analyzeKind(kind: string): Handler;
+  analyzeStack: Handler;
+}
+
+/**
+ * A resource is handed only the resource policies of its kind: the others would answer notApplicable, but the SDK
+ * deserializes the resource's properties for each of them first and the answer is a thrown error — most of the
+ * pack's cost per stack. Diagnostics are the same (notApplicable answers are not diagnostics).
+ */
+function packOf(config: PackConfig): Pack {
+  const policies = buildPolicies(config);
+  const byKind = new Map<string, Handler>();
+  return {
+    analyzeKind: (kind) => {
+      let h = byKind.get(kind);
+      if (!h) {
+        h = policyServer.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, "mandatory", policies.filter((p) => kindsOf(p)?.has(kind) !== false));
+        byKind.set(kind, h);
+      }
+      return h;
+    },
+    analyzeStack: policyServer.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, "mandatory", policies),
+  };
+}
+
+// The pack with its default config is a pure function of the code: built once per process, not once per stack.
+let defaults: Pack | undefined;
+function defaultPack(): Pack {
+  return (defaults ??= packOf({}));
 }
 
 /** True when any diagnostic would fail `pulumi up` / `sqlfleet policy check`. */

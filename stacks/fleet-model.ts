@@ -4,11 +4,11 @@
 // commands (tests, `customer add`, watch mode) are always seen fresh.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import YAML, { LineCounter, isMap, isScalar } from "yaml";
+import YAML, { LineCounter, isMap, isScalar, isSeq, type Document, type Node } from "yaml";
 import { parseCustomerConfig, type CustomerConfig } from "./config/customer";
 import { assertNoEnvironmentKeys } from "./config/misplaced-keys";
 import { parseEnvironmentConfig, type EnvironmentConfig } from "./config/environment";
-import { InputError } from "./config/errors";
+import { ConfigError, InputError, type ConfigProblem } from "./config/errors";
 import { configMapFromYaml, rawFromConfigMap, stackKind } from "./config/shared";
 import { customerStacksOf, PROJECT_ROOT, stackFilePath } from "./fleet-files";
 
@@ -19,7 +19,14 @@ export interface StackFile {
   configMap: Record<string, string>;
   /** The project's keys without namespace, objects parsed (input to the zod schemas). */
   raw: Record<string, unknown>;
-  /** 1-based line of each top-level `config:` key (`sqlfleet:fhir` → 7). */
+  /** The `config:` block as written (namespaced keys, YAML values): what a diff of two versions compares. */
+  config: Record<string, unknown>;
+  /** The parsed document, comments kept: clone it to edit the file (rebalance --write). */
+  document: Document;
+  /**
+   * 1-based line of every `config:` key, top-level and nested, spelled as ConfigError keys are
+   * (`sqlfleet:fhir` → 7, `sqlfleet:fhir.placement.tier` → 10, `sqlfleet:pools[1].vCores` → 22).
+   */
   lines: ReadonlyMap<string, number>;
 }
 
@@ -34,6 +41,7 @@ export type FileReader = (file: string) => string;
 export class Fleet {
   private readonly files = new Map<string, StackFile>();
   private readonly envConfigs = new Map<string, EnvironmentConfig>();
+  private readonly customerConfigs = new Map<string, CustomerConfig>();
   private readonly memberLists = new Map<string, FleetMembers>();
   private readonly envOutputs = new Map<string, Promise<Record<string, unknown>>>();
 
@@ -56,28 +64,69 @@ export class Fleet {
     return hit;
   }
 
-  /** `file:line` of a config key, or the file alone when the key is not in it. */
+  /**
+   * `file:line` of a config key — of its deepest enclosing key that the file has (`sqlfleet:fhir.placement.vCores`
+   * not written → the line of `placement`) — or the file alone when not even the top-level key is in it.
+   */
   locate(file: string, key: string): string {
-    const line = this.load(file).lines.get(key);
+    const line = this.lineOf(file, key);
     return line ? `${file}:${line}` : file;
+  }
+
+  /** The line of a config key or of its deepest enclosing key in the file; undefined when none is written there. */
+  lineOf(file: string, key: string): number | undefined {
+    const { lines } = this.load(file);
+    for (let k: string | undefined = key; k; k = parentKey(k)) {
+      const line = lines.get(k);
+      if (line) return line;
+    }
+    return undefined;
+  }
+
+  /**
+   * The error with each problem's `file:line` filled in: keys of the stack's own file in `file`, keys a problem marks
+   * as another stack's (an environment key refused in a customer plan) in `otherFile`.
+   */
+  locateError(e: ConfigError, file: string, otherFile?: string): ConfigError {
+    return e.located((p: ConfigProblem) => {
+      const f = p.stack && otherFile ? otherFile : file;
+      if (p.key.startsWith("stack reference ")) return undefined; // not a key of any file
+      return displayPath(this.locate(f, p.key));
+    });
   }
 
   environmentConfig(env: string, file = this.stackFile(env)): EnvironmentConfig {
     const key = `${env}|${file}`;
     let cfg = this.envConfigs.get(key);
     if (!cfg) {
-      cfg = parseEnvironmentConfig(env, this.load(file).raw);
+      cfg = this.located(file, () => parseEnvironmentConfig(env, this.load(file).raw));
       this.envConfigs.set(key, cfg);
     }
     return cfg;
   }
 
-  customerConfig(stack: string, file = this.stackFile(stack)): CustomerConfig {
+  /** A customer's validated config; `envFile` is where its environment's keys belong (named when misplaced). */
+  customerConfig(stack: string, file = this.stackFile(stack), envFile?: string): CustomerConfig {
     const kind = stackKind(stack);
     if (kind.kind !== "customer") throw new InputError(stack, "not a customer stack (<env>-<customer>)");
-    const { configMap, raw } = this.load(file);
-    assertNoEnvironmentKeys(stack, file, configMap, path.join(path.dirname(file), `Pulumi.${kind.env}.yaml`));
-    return parseCustomerConfig(stack, kind.customer, raw);
+    const key = `${stack}|${file}`;
+    let cfg = this.customerConfigs.get(key);
+    if (!cfg) {
+      const { configMap, raw } = this.load(file);
+      assertNoEnvironmentKeys(stack, file, configMap, envFile ?? path.join(path.dirname(file), `Pulumi.${kind.env}.yaml`), (k) => displayPath(this.locate(file, k)));
+      cfg = this.located(file, () => parseCustomerConfig(stack, kind.customer, raw));
+      this.customerConfigs.set(key, cfg);
+    }
+    return cfg;
+  }
+
+  /** Runs a parse; a ConfigError it throws is rethrown with the file and line of each key. */
+  located<T>(file: string, parse: () => T, otherFile?: string): T {
+    try {
+      return parse();
+    } catch (e) {
+      throw e instanceof ConfigError ? this.locateError(e, file, otherFile) : e;
+    }
   }
 
   /** Every committed customer stack of an environment with its validated config; invalid files are reported. */
@@ -130,12 +179,55 @@ export function parseStackFile(file: string, read: FileReader = (f) => readFileS
   }
   const lines = new Map<string, number>();
   const config = isMap(doc.contents) ? doc.contents.get("config", true) : undefined;
+  const lineOf = (n: Node | null | undefined) => (n?.range ? lineCounter.linePos(n.range[0]).line : undefined);
+  // Keys spelled as ConfigError keys are (stacks/config/errors.ts keyOf): `ns:top.nested[2].leaf`.
+  const walk = (node: unknown, at: string) => {
+    if (isMap(node)) {
+      for (const item of node.items) {
+        if (!isScalar(item.key)) continue;
+        const key = `${at}.${String(item.key.value)}`;
+        const line = lineOf(item.key);
+        if (line) lines.set(key, line);
+        walk(item.value, key);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const line = lineOf(item as Node);
+        if (line) lines.set(`${at}[${i}]`, line);
+        walk(item, `${at}[${i}]`);
+      });
+    }
+  };
   if (isMap(config)) {
     for (const item of config.items) {
-      if (isScalar(item.key) && item.key.range) lines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line);
+      if (!isScalar(item.key)) continue;
+      const key = String(item.key.value);
+      const line = lineOf(item.key);
+      if (line) lines.set(key, line);
+      walk(item.value, key);
     }
   }
   const js = doc.toJS() as { config?: Record<string, unknown> } | null;
-  const configMap = configMapFromYaml(js?.config ?? {});
-  return { file, configMap, raw: rawFromConfigMap(configMap), lines };
+  let configMap: Record<string, string>;
+  try {
+    configMap = configMapFromYaml(js?.config ?? {});
+  } catch (e) {
+    // A `secure:` value: name the file and line of its key.
+    const key = e instanceof InputError ? /^config (\S+)$/.exec(e.subject)?.[1] : undefined;
+    if (key && e instanceof InputError) throw new InputError(`${displayPath(file)}:${lines.get(key) ?? 1} ${key}`, e.message.slice(e.subject.length + 2));
+    throw e;
+  }
+  return { file, configMap, raw: rawFromConfigMap(configMap), config: js?.config ?? {}, document: doc, lines };
+}
+
+/** `sqlfleet:fhir.placement.tier` → `sqlfleet:fhir.placement`; `sqlfleet:pools[1]` → `sqlfleet:pools`; top level → undefined. */
+function parentKey(key: string): string | undefined {
+  const m = /^(.*)(\.[^.[\]]+|\[\d+\])$/.exec(key);
+  return m && m[1].includes(":") ? m[1] : undefined;
+}
+
+/** A file as messages name it: relative to the working directory when inside it (clickable in a terminal), else absolute. */
+export function displayPath(fileAndLine: string): string {
+  const rel = path.relative(process.cwd(), fileAndLine);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : fileAndLine;
 }

@@ -3,11 +3,9 @@
 // recorded first and its outputs feed the StackReference mock.
 import { recordProgram, type RecordResult } from "../offline/recorder";
 import { ConfigError } from "./config/errors";
-import { customerAgainstPoolsProblems, parseCustomerConfig } from "./config/customer";
-import { parseEnvironmentConfig } from "./config/environment";
+import { customerAgainstPoolsProblems } from "./config/customer";
 import { stackKind } from "./config/shared";
 import { Fleet } from "./fleet-model";
-import { assertNoEnvironmentKeys } from "./config/misplaced-keys";
 import { poolSpec } from "../placement/pools";
 import { stackProgram } from "./program";
 
@@ -27,24 +25,24 @@ export interface RecordStackOptions {
 }
 
 /**
- * Validates the stack's config (throwing ConfigError naming the key before anything is registered) and records
- * the stack program. For a customer stack the environment is validated, recorded and its outputs cached.
+ * Validates the stack's config (throwing ConfigError naming the key, file and line before anything is registered)
+ * and records the stack program. For a customer stack the environment is validated, recorded and its outputs cached.
+ * A component that refuses a value while the program runs is reported the same way (stacks/component-keys.ts).
  */
 export async function recordStack(stack: string, opts: RecordStackOptions = {}): Promise<RecordResult<unknown>> {
   const fleet = opts.fleet ?? new Fleet(opts.root);
   const kind = stackKind(stack);
   const file = opts.configFile ?? fleet.stackFile(stack);
+  const envFile = opts.environmentConfigFile ?? fleet.stackFile(kind.env);
   const { configMap, raw } = fleet.load(file);
-  if (kind.kind === "customer") assertNoEnvironmentKeys(stack, file, configMap, opts.environmentConfigFile ?? fleet.stackFile(kind.env));
   const stackOutputs: Record<string, Record<string, unknown>> = {};
   if (kind.kind === "environment") {
-    parseEnvironmentConfig(stack, raw);
+    fleet.environmentConfig(stack, file);
   } else {
-    const cfg = parseCustomerConfig(stack, kind.customer, raw);
-    const envFile = opts.environmentConfigFile ?? fleet.stackFile(kind.env);
+    const cfg = fleet.customerConfig(stack, file, envFile);
     const envCfg = fleet.environmentConfig(kind.env, envFile);
     const problems = customerAgainstPoolsProblems(cfg, envCfg.pools.map((p) => poolSpec(p.name, p.edition, p.vCores, p.maxDataGb)));
-    if (problems.length > 0) throw new ConfigError(stack, problems);
+    if (problems.length > 0) throw fleet.locateError(new ConfigError(stack, problems), file);
     stackOutputs[kind.env] = opts.environmentOutputs ?? (await environmentOutputs(kind.env, envFile, fleet));
   }
   // A program error is caught here and rethrown after the run: thrown inside the Stack's initialisation, Pulumi
@@ -58,7 +56,7 @@ export async function recordStack(stack: string, opts: RecordStackOptions = {}):
       }),
     { stack, config: configMap, stackOutputs, preview: opts.preview },
   );
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure instanceof ConfigError ? fleet.locateError(failure, file, envFile) : failure;
   // An environment plan also serves its customers' StackReference later in the same command.
   if (kind.kind === "environment" && !opts.preview) fleet.provideEnvironmentOutputs(stack, result.outputs, file);
   return result;

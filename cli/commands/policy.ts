@@ -8,8 +8,11 @@ import YAML from "yaml";
 import { listPolicies, validatePackConfig } from "../../policies/build";
 import { PolicyConfigError, type PackConfig } from "../../policies/config";
 import { evaluatePolicies, type PolicyDiagnostic } from "../../policies/runner";
+import { stackKind } from "../../stacks/config/shared";
 import { listStacks } from "../../stacks/fleet";
+import type { Fleet } from "../../stacks/fleet-model";
 import { recordStack } from "../../stacks/record-stack";
+import { defaultDeps, type CliDeps } from "../deps";
 import { isConfigurationError, reportFailure } from "../errors";
 import { heading, printJson, table, verdict } from "../format";
 
@@ -43,16 +46,28 @@ export function readPolicyConfig(file: string): PackConfig {
   return parsed as PackConfig;
 }
 
-/** Records and checks each stack (default: every committed stack). */
-export async function runPolicyCheck(stacks: string[], opts: { config?: PackConfig; preview?: boolean } = {}): Promise<PolicyCheckReport> {
-  const names = stacks.length > 0 ? stacks : listStacks();
-  const out: StackVerdict[] = [];
-  let invalid = false;
-  for (const stack of names) {
+/**
+ * Records and checks each stack (default: every committed stack) through one Fleet: each stack file is read once and
+ * each environment recorded once, for its own verdict and its customers' StackReference alike.
+ */
+export async function runPolicyCheck(stacks: string[], opts: { config?: PackConfig; preview?: boolean; fleet?: Fleet } = {}): Promise<PolicyCheckReport> {
+  const fleet = opts.fleet ?? defaultDeps.openFleet();
+  const names = stacks.length > 0 ? stacks : listStacks(fleet.root);
+  // Environments first, so a customer's StackReference reuses the environment's own recording (reported in the given order).
+  const isEnv = (s: string) => {
     try {
-      const { recording } = await recordStack(stack, { preview: opts.preview });
+      return stackKind(s).kind === "environment";
+    } catch {
+      return false; // an invalid name is reported by recordStack below
+    }
+  };
+  const verdicts = new Map<string, StackVerdict>();
+  let invalid = false;
+  for (const stack of [...names.filter(isEnv), ...names.filter((s) => !isEnv(s))]) {
+    try {
+      const { recording } = await recordStack(stack, { preview: opts.preview, fleet });
       const diagnostics = await evaluatePolicies(recording, { config: opts.config, preview: opts.preview });
-      out.push({
+      verdicts.set(stack, {
         stack,
         resources: recording.resources.length,
         mandatory: diagnostics.filter((d) => d.enforcementLevel === "mandatory").length,
@@ -62,9 +77,10 @@ export async function runPolicyCheck(stacks: string[], opts: { config?: PackConf
     } catch (e) {
       if (!isConfigurationError(e)) throw e;
       invalid = true;
-      out.push({ stack, resources: 0, mandatory: 0, advisory: 0, diagnostics: [], error: (e as Error).message });
+      verdicts.set(stack, { stack, resources: 0, mandatory: 0, advisory: 0, diagnostics: [], error: (e as Error).message });
     }
   }
+  const out = names.map((s) => verdicts.get(s)!);
   const mandatory = out.reduce((n, s) => n + s.mandatory, 0);
   const advisory = out.reduce((n, s) => n + s.advisory, 0);
   return { stacks: out, mandatory, advisory, exitCode: invalid ? 2 : mandatory > 0 ? 1 : 0 };
@@ -87,7 +103,7 @@ function printCheck(r: PolicyCheckReport): void {
   console.log(r.exitCode === 0 ? chalk.green(summary) : chalk.red(summary));
 }
 
-export function registerPolicyCommands(program: Command): void {
+export function registerPolicyCommands(program: Command, deps: CliDeps = defaultDeps): void {
   const policy = program.command("policy").description("the security benchmark policy pack (CrossGuard): list its policies, check stacks offline");
 
   policy
@@ -127,7 +143,7 @@ export function registerPolicyCommands(program: Command): void {
     .action(async (stacks: string[], flags: { config?: string; preview?: boolean; json?: boolean }) => {
       try {
         const config = flags.config ? readPolicyConfig(flags.config) : undefined;
-        const report = await runPolicyCheck(stacks, { config, preview: flags.preview });
+        const report = await runPolicyCheck(stacks, { config, preview: flags.preview, fleet: deps.openFleet() });
         if (flags.json) printJson(report);
         else printCheck(report);
         process.exitCode = report.exitCode;

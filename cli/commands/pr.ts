@@ -6,6 +6,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { runPrCheck, type PrReport } from "../../stacks/pr/run";
 import { checkNoticeFlags, prNotices } from "../../stacks/notices/commands";
 import { repoRoot } from "../../stacks/pr/git";
+import { defaultDeps, type CliDeps } from "../deps";
 import { reportFailure } from "../errors";
 import { printJson } from "../format";
 import { prJunit } from "../pr/junit";
@@ -22,7 +23,7 @@ export function render(r: PrReport, format: Format): string {
   return prMarkdown(r);
 }
 
-export function registerPrCommands(program: Command): void {
+export function registerPrCommands(program: Command, deps: CliDeps = defaultDeps): void {
   program
     .command("pr")
     .description("pull-request check: plan the stacks a git diff affects at the base and at the head, classify the changes, run the policy pack")
@@ -43,7 +44,7 @@ export function registerPrCommands(program: Command): void {
       try {
         checkNoticeFlags(flags);
         const repo = repoRoot(flags.repo);
-        const report = await runPrCheck({ repo, base: flags.base, acknowledged: flags.acknowledgeDataLoss ?? [] });
+        const report = await runPrCheck({ repo, base: flags.base, acknowledged: flags.acknowledgeDataLoss ?? [], openFleet: (root) => deps.openFleet(root) });
         const notices = prNotices(flags, report, repo);
         if (notices) console.error(`notices: ${notices.notices.length} written to ${notices.dir}`);
         const text = render(report, flags.format as Format);

@@ -40,7 +40,7 @@ export function registerRebalanceCommands(program: Command, deps: CliDeps = defa
         const { members } = fleet.members(env);
         const snapshot = parseMetricsSnapshot(readJsonFile(flags.metrics), flags.metrics);
         const plan = planEnvironmentRebalance(envCfg, members, snapshot);
-        const written = flags.write && plan.moves.length > 0 ? writeMoves(plan, members, root) : [];
+        const written = flags.write && plan.moves.length > 0 ? writeMoves(plan, members, fleet) : [];
         const notices = rebalanceNotices(flags, env, fleet, plan);
         if (flags.json) {
           printJson({ env, ...plan, written, ...(notices ? { notices: notices.files } : {}) });

@@ -7,6 +7,12 @@ export interface ConfigProblem {
   key: string;
   value: unknown;
   allowed: string;
+  /** `file:line` of the key (filled in by the Fleet, which knows the files); just the file when the key is not in it. */
+  at?: string;
+  /** The stack whose file holds the key, when it is not the stack being planned (an environment key in a customer plan). */
+  stack?: string;
+  /** The component check that refused the value (`Workspace "northwell" databases.fhir.haReplicas`). */
+  source?: string;
 }
 
 export class ConfigError extends Error {
@@ -14,16 +20,32 @@ export class ConfigError extends Error {
     readonly stackName: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(
-      `stack ${stackName}: invalid configuration\n` +
-        problems.map((p) => `  ${p.key} = ${show(p.value)}: ${p.allowed}`).join("\n"),
-    );
+    super(`stack ${stackName}: invalid configuration\n` + problems.map(describeProblem).join("\n"));
     this.name = "ConfigError";
+  }
+
+  /** The same problems with `at` filled in where `locate` knows the key's file and line (messages name file:line). */
+  located(locate: (p: ConfigProblem) => string | undefined): ConfigError {
+    return new ConfigError(
+      this.stackName,
+      this.problems.map((p) => {
+        const at = p.at ?? locate(p);
+        return at ? { ...p, at } : p;
+      }),
+    );
   }
 
   get keys(): string[] {
     return this.problems.map((p) => p.key);
   }
+}
+
+/** `  Pulumi.prod-northwell.yaml:14 sqlfleet:fhir.placement.haReplicas = 0: allowed … (stack prod) [Workspace …]` */
+function describeProblem(p: ConfigProblem): string {
+  const where = p.at ? `${p.at} ` : "";
+  const owner = p.stack ? ` (set in stack ${p.stack})` : "";
+  const source = p.source ? ` [refused by ${p.source}]` : "";
+  return `  ${where}${p.key} = ${show(p.value)}: ${p.allowed}${owner}${source}`;
 }
 
 export function show(v: unknown): string {

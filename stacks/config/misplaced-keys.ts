@@ -12,8 +12,11 @@ export const ENVIRONMENT_ONLY_KEYS: readonly string[] = Object.keys(EnvironmentC
   .filter((k) => !(k in CustomerConfigSchema.shape))
   .sort();
 
-/** Throws an InputError (exit 2) when the customer stack's file sets any environment-only key; `home` is its environment's file. */
-export function assertNoEnvironmentKeys(stack: string, file: string, configMap: Record<string, string>, home: string): void {
+/**
+ * Throws an InputError (exit 2) when the customer stack's file sets any environment-only key; `home` is its
+ * environment's file; `locate` (the Fleet's) names each key's `file:line`.
+ */
+export function assertNoEnvironmentKeys(stack: string, file: string, configMap: Record<string, string>, home: string, locate?: (key: string) => string): void {
   const kind = stackKind(stack);
   if (kind.kind !== "customer") return;
   const misplaced = Object.keys(configMap)
@@ -22,7 +25,7 @@ export function assertNoEnvironmentKeys(stack: string, file: string, configMap: 
     .map(([, key]) => `${NAMESPACE}:${key}`);
   if (misplaced.length === 0) return;
   throw new InputError(
-    file,
-    `${misplaced.join(", ")} ${misplaced.length === 1 ? "is an environment setting" : "are environment settings"}, not read from a customer file; set ${misplaced.length === 1 ? "it" : "them"} in ${home} (applies to every ${kind.env} customer) and remove ${misplaced.length === 1 ? "it" : "them"} from ${path.basename(file)}`,
+    locate ? locate(misplaced[0]) : file,
+    `${locate && misplaced.length > 1 ? `${misplaced.slice(1).map((k) => `${locate(k)} `).join("")}` : ""}${misplaced.join(", ")} ${misplaced.length === 1 ? "is an environment setting" : "are environment settings"}, not read from a customer file; set ${misplaced.length === 1 ? "it" : "them"} in ${home} (applies to every ${kind.env} customer) and remove ${misplaced.length === 1 ? "it" : "them"} from ${path.basename(file)}`,
   );
 }

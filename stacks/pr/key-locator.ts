@@ -1,6 +1,6 @@
-// Where a config key sits in a Pulumi.<stack>.yaml: the 1-based line of the deepest key of a path that exists,
-// read from the `yaml` library's node ranges. Kept on its own so a Fleet model that parses each file once (with
-// every key's position) can replace it without touching the PR check.
+// Which config keys differ between two versions of a stack file, and (for callers holding only text) where a key
+// sits. The PR check itself reads both versions through its Fleets (each file parsed once, every key's line kept)
+// and uses changedConfigKeys on the parsed `config:` blocks.
 import YAML, { isMap, isScalar, LineCounter, type Node } from "yaml";
 
 /** `path` as in config maps: ["sqlfleet:fhir", "placement", "tier"] (under `config:`). Returns 1 when nothing matches. */
@@ -24,6 +24,15 @@ export function keyLine(text: string, path: readonly string[]): number {
 export function changedKeyPaths(before: string | undefined, after: string): string[][] {
   const a = ((before ? YAML.parse(before) : {}) as { config?: unknown } | null)?.config ?? {};
   const b = ((YAML.parse(after) ?? {}) as { config?: unknown }).config ?? {};
+  return changedConfigPaths(a, b);
+}
+
+/** As changedKeyPaths, over parsed `config:` blocks; keys spelled as the Fleet's line map has them (`sqlfleet:dicom.placement.tier`). */
+export function changedConfigKeys(before: Record<string, unknown> | undefined, after: Record<string, unknown>): string[] {
+  return changedConfigPaths(before ?? {}, after).map((p) => p.join("."));
+}
+
+function changedConfigPaths(a: unknown, b: unknown): string[][] {
   const out: string[][] = [];
   const walk = (x: unknown, y: unknown, at: string[]) => {
     const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);

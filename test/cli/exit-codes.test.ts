@@ -1,10 +1,11 @@
 // The error contract (cli/errors.ts) for every command, through the CLI's own entry (`runCli`, what bin/sqlfleet
 // runs): 0 success, 1 a policy or validation failure, 2 invalid input naming the file, key or flag.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../cli/main";
+import { PROJECT_ROOT } from "../../stacks/fleet";
 
 const dir = mkdtempSync(path.join(tmpdir(), "sqlfleet-exit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,6 +14,13 @@ const badYaml = file("bad.yaml", "config:\n  sqlfleet:region: [eastus2\n");
 const badJson = file("bad.json", "{ not json");
 const badPolicyConfig = file("policy.yaml", "- not\n- an object\n");
 const badRotation = file("rotation.yaml", "config:\n  sqlfleet:credentialRotationDays: 3\n");
+// Values the config schemas accept and a component refuses while the program runs (stacks/component-keys.ts).
+const haZero = file(
+  "Pulumi.prod-northwell.yaml",
+  "config:\n  sqlfleet:customer: northwell\n  sqlfleet:displayName: Northwell Health\n  sqlfleet:fhir:\n    sizeGb: 10240\n    placement:\n      tier: hyperscale\n      vCores: 8\n      haReplicas: 0\n",
+);
+const pgOddSize = file("Pulumi.dev.yaml", readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8").replace("storageGb: 128", "storageGb: 100"));
+const pgLine = readFileSync(pgOddSize, "utf8").split("\n").findIndex((l) => l.includes("storageGb: 100")) + 1;
 
 let stderr: string[] = [];
 beforeEach(() => {
@@ -36,6 +44,8 @@ const cases: [string, number, string | RegExp][] = [
   [`plan prod-fortis --config ${badYaml} --no-policies`, 2, `${badYaml}:3:1: not valid YAML`],
   [`plan dev --against ${badJson} --no-policies`, 2, `${badJson}: not valid JSON`],
   ["plan dev --no-policies", 0, ""],
+  [`plan prod-northwell --config ${haZero} --no-policies`, 2, `${haZero}:9 sqlfleet:fhir.placement.haReplicas = 0: allowed 1–4`],
+  [`plan dev --config ${pgOddSize} --no-policies`, 2, `${pgOddSize}:${pgLine} sqlfleet:postgres.storageGb = 100`],
   ["customer add prod zz --fhir-gb abc --dry-run", 2, "--fhir-gb"],
   ["customer add prod zz --fhir-gb 100 --dicom-gb 100 --cmk vault --dry-run", 2, "--cmk"],
   ["customer add prod fortis --fhir-gb 100 --dicom-gb 100 --dry-run", 2, "Pulumi.prod-fortis.yaml already exists"],

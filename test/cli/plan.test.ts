@@ -42,7 +42,9 @@ describe("sqlfleet plan", () => {
     const file = variant("prod-cigna", "cigna-150tb", (y) => y.replace("sizeGb: 51200", "sizeGb: 153600"));
     const r = await runCli("plan", "prod-cigna", "--config", file);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/stack prod-cigna: invalid configuration\n {2}sqlfleet:fhir.sizeGb = 153600: allowed maximum 102400/);
+    // The key is named with the file and line it sits on (the Fleet keeps every key's line).
+    const line = readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes("sizeGb: 153600")) + 1;
+    expect(r.err).toContain(`stack prod-cigna: invalid configuration\n  ${file}:${line} sqlfleet:fhir.sizeGb = 153600: allowed maximum 102400`);
   });
 
   it("a pooled database above its pool's maximum exits 2 naming the key", async () => {

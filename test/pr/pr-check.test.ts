@@ -1,4 +1,6 @@
 // The PR check end to end on a temporary git repository: real stack programs planned under mocks at base and head.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPrCheck } from "../../stacks/pr/run";
 import { prSarif } from "../../cli/pr/sarif";
@@ -60,6 +62,11 @@ describe("sqlfleet pr", () => {
     const r = await runPrCheck({ repo: repo.dir, base: "HEAD" });
     expect(r.exitCode).toBe(2);
     expect(r.stacks[0].error).toMatch(/sqlfleet:dicom\.sizeGb/);
+    // SARIF reports the invalid key at its own line.
+    const sarif = prSarif(r) as SarifLog;
+    expect(sarifErrors(sarif)).toEqual([]);
+    const invalid = sarif.runs[0].results.find((x) => x.ruleId === "sqlfleet-invalid-configuration");
+    expect(invalid?.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "Pulumi.prod-apollo.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: lineOf(repo.dir, "Pulumi.prod-apollo.yaml", "sizeGb: -5") } });
     await expect(runPrCheck({ repo: repo.dir, base: "no-such-ref" })).rejects.toThrow(/--base/);
   }, 180_000);
 
@@ -76,9 +83,39 @@ describe("sqlfleet pr", () => {
     expect(sarifErrors(sarif)).toEqual([]);
     const found = sarif.runs[0].results.find((x) => x.ruleId === rule);
     expect(found?.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.dev.yaml");
+    expect((found as SarifResult | undefined)?.locations[0].physicalLocation.region.startLine).toBe(lineOf(repo.dir, "Pulumi.dev.yaml", "publicNetworkAccess: Enabled"));
     const junit = prJunit(r);
     expect(await junitErrors(junit)).toEqual([]);
     expect(junit).toMatch(new RegExp(`<testcase classname="dev" name="${rule}">\\s*<failure`));
     expect(prMarkdown(r)).toContain(rule);
   }, 180_000);
+});
+
+type SarifResult = { ruleId: string; level: string; properties: Record<string, unknown>; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[] };
+type SarifLog = { runs: { results: SarifResult[] }[] };
+
+/** 1-based line of the first line containing `text` in a file of the repository. */
+function lineOf(dir: string, file: string, text: string): number {
+  const n = readFileSync(path.join(dir, file), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+  expect(n, `${file} contains ${text}`).toBeGreaterThan(0);
+  return n;
+}
+
+describe("sqlfleet pr: findings located at the config key that caused them", () => {
+  it("a customer database's finding caused by an environment key points at that key's line in the environment file", async () => {
+    const repo = gitFleet();
+    // 3 days of point-in-time restore: below the pack's minimum (advisory outside prod) on every dev database.
+    repo.edit("Pulumi.dev.yaml", "config:\n", "config:\n  sqlfleet:shortTermRetentionDays: 3\n");
+    repo.commit("dev short PITR");
+    const r = await runPrCheck({ repo: repo.dir, base: "HEAD~1" });
+    const contoso = r.stacks.find((s) => s.stack === "dev-contoso");
+    const finding = contoso?.diagnostics.find((d) => d.policyId === "sqlfleet-sql-db-short-term-retention");
+    expect(finding?.at).toEqual({ file: "Pulumi.dev.yaml", line: lineOf(repo.dir, "Pulumi.dev.yaml", "shortTermRetentionDays: 3"), key: "sqlfleet:shortTermRetentionDays" });
+    const sarif = prSarif(r) as SarifLog;
+    expect(sarifErrors(sarif)).toEqual([]);
+    const result = sarif.runs[0].results.find((x) => x.ruleId === "sqlfleet-sql-db-short-term-retention" && x.properties.stack === "dev-contoso");
+    expect(result?.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.dev.yaml");
+    expect(result?.locations[0].physicalLocation.region.startLine).toBe(lineOf(repo.dir, "Pulumi.dev.yaml", "shortTermRetentionDays: 3"));
+    expect(result?.properties.configKey).toBe("sqlfleet:shortTermRetentionDays");
+  }, 300_000);
 });
