@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from "../schema/embedded-pg";
 import { runBackfill } from "../schema/backfill";
 import { seedDemoResources, DEMO_CLINICAL_TYPES } from "../schema/demo";
 import { postgresDialect } from "../schema/dialects/postgres";
+import { exec } from "./exec";
 import { Ledger } from "../schema/ledger";
 import { applySet } from "../schema/runner";
 import { buildSet } from "../schema/sets";
@@ -60,14 +61,6 @@ async function startWriter(url: string, typeOf: (g: number) => number): Promise<
   };
 }
 
-async function exec(url: string, sql: string): Promise<void> {
-  const s = await postgresDialect.connect({ engine: "postgres", url });
-  try {
-    await s.query(sql);
-  } finally {
-    await s.close();
-  }
-}
 
 export async function run(): Promise<void> {
   const pg = await startEmbeddedPostgres({ settings: { max_wal_size: "4GB", checkpoint_timeout: "30min" } });

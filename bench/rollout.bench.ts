@@ -13,6 +13,7 @@ import { planWaves } from "../schema/fleet/waves";
 import type { FleetEvent } from "../schema/fleet/types";
 import { seedDemoResources } from "../schema/demo";
 import { postgresDialect } from "../schema/dialects/postgres";
+import { exec } from "./exec";
 import { startEmbeddedPostgres } from "../schema/embedded-pg";
 import { buildSet } from "../schema/sets";
 import { Fleet } from "../stacks/fleet-model";
@@ -26,14 +27,6 @@ const TEMPLATE = "bench_rollout_template";
 // gp-01, gp-02, bc-01 and Hyperscale in turn: each 25 % wave holds several databases of the same pool.
 const POOL_CYCLE = ["gp-01", "gp-02", "bc-01", "hyperscale", "gp-01", "gp-02"];
 
-async function exec(url: string, sql: string): Promise<void> {
-  const s = await postgresDialect.connect({ engine: "postgres", url });
-  try {
-    await s.query(sql);
-  } finally {
-    await s.close();
-  }
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
