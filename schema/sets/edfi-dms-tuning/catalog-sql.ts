@@ -82,8 +82,3 @@ export const INVALID_REFERENCE_INDEXES: SqlStatement = {
          WHERE t.isleaf AND NOT i.indisvalid
            AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)`,
 };
-
-/** True when dms.reference has a live column of that (lower-case) name. */
-export function hasColumn(column: string): string {
-  return `EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'dms.reference'::regclass AND attname = '${column}' AND NOT attisdropped)`;
-}

@@ -139,7 +139,7 @@ export const FK_PARENT_DOCUMENT: ForeignKeyDef = {
     "FOREIGN KEY (ParentDocumentPartitionKey, ParentDocumentId) REFERENCES dms.Document (DocumentPartitionKey, Id) ON DELETE CASCADE",
 };
 
-export const FK_REFERENCED_DOCUMENT: ForeignKeyDef = {
+const FK_REFERENCED_DOCUMENT: ForeignKeyDef = {
   name: "FK_Reference_ReferencedDocument",
   definition:
     "FOREIGN KEY (ReferencedDocumentPartitionKey, ReferencedDocumentId) REFERENCES dms.Document (DocumentPartitionKey, Id)",
