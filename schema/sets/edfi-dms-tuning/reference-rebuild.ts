@@ -47,10 +47,6 @@ function isShape(table: string, shape: ReferenceShape): string {
 
 const TRIGGER_PRESENT = `EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'dms.reference'::regclass AND tgname = '${TRIGGER}' AND tgparentid = 0)`;
 
-function columnsOf(shape: ReferenceShape): string[] {
-  return referenceColumns(shape);
-}
-
 /** The value of a target column computed from the NEW row of the live table (maps the Alias key if it changes). */
 function mirrorValue(column: string, source: ReferenceShape): string {
   if (column === "AliasId" && source.aliasKey === "ReferentialId") {
@@ -73,7 +69,7 @@ function mirrorValue(column: string, source: ReferenceShape): string {
 
 /** plpgsql statements creating the staging table for `shape`, its leaf reloptions and the mirror trigger. */
 function stageBody(shape: ReferenceShape, source: ReferenceShape, o: EdfiTuningOptions): string {
-  const cols = columnsOf(shape);
+  const cols = referenceColumns(shape);
   const values = cols.map((c) => mirrorValue(c, source)).join(", ");
   const avList = autovacuumSettings(o).map((kv) => kv.replace("=", " = ")).join(", ");
   const hotIndexes = HOT_REFERENCE_INDEXES.map((n) => `'${n.replace("dms.", `${STAGE_SCHEMA}.`)}'`).join(", ");
